@@ -1,0 +1,52 @@
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Server } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from './config/app-config';
+import { ErrorEnvelope } from './common/errors/error-envelope';
+import { registerBodyParsing } from './common/http/body-parsing';
+import { InFlightRequests } from './lifecycle/in-flight-requests';
+
+export const API_PREFIX = 'api';
+export const DOCS_PATH = 'api-docs';
+
+/** Options for NestFactory.create and for TestingModule.createNestApplication alike. */
+export const NEST_APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
+
+/**
+ * What cannot be a provider, shared by main.ts and the e2e tests so both run the same stack:
+ * logger, prefix, in-flight tracking on the raw server, Swagger.
+ */
+export function setupApp(app: INestApplication): INestApplication {
+  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const express = app.getHttpAdapter().getInstance() as { set(key: string, value: unknown): void };
+  express.set('x-powered-by', false);
+  // ETags are set on purpose (the session's version), not computed from every JSON body.
+  express.set('etag', false);
+
+  registerBodyParsing(app);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/*path', 'metrics'] });
+
+  const inFlight = app.get(InFlightRequests);
+  (app.getHttpServer() as Server).on('request', (req, res) => inFlight.track(req, res));
+
+  if (config.getOrThrow('docs', { infer: true }).enabled) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Renovation Agent API')
+        .setDescription(
+          'Renovation sessions, their phases and conversations; live updates over socket.io and SSE.',
+        )
+        .setVersion(config.getOrThrow('app', { infer: true }).version)
+        .build(),
+      { extraModels: [ErrorEnvelope] },
+    );
+    SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}.json` });
+  }
+  return app;
+}

@@ -1,0 +1,22 @@
+import { Injectable, type NestMiddleware, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * The API speaks JSON: a body of any other type is a 415, not a silently empty DTO that turns
+ * into a confusing validation error.
+ */
+@Injectable()
+export class JsonContentTypeMiddleware implements NestMiddleware {
+  use(req: Request, _res: Response, next: NextFunction): void {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      throw new UnsupportedMediaTypeException({
+        message: `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+    }
+    next();
+  }
+}

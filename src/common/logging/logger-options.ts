@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '../../config/app-config';
+import { requestIdFor } from './request-id';
+
+/** Probes and scrapes would drown the request log: they log at debug only. */
+const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
+
+function routeOf(req: IncomingMessage): string | undefined {
+  const routed = req as RoutedRequest;
+  return typeof routed.route?.path === 'string' ? routed.route.path : undefined;
+}
+
+/**
+ * nestjs-pino options: JSON lines in production, pretty in development, silent under test unless
+ * LOG_LEVEL says otherwise. Each request is logged once, when its response completes.
+ */
+export function loggerOptions(app: AppConfig['app']): Params {
+  return {
+    // Express 5 path syntax; nestjs-pino's default '*' triggers Nest's legacy-route warning.
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    pinoHttp: {
+      level: app.logLevel,
+      base: { pid: process.pid, env: app.env },
+      // body-parsing.ts assigns the id first, so that parse errors can quote it too.
+      genReqId: (req, res) => (req as { id?: string }).id ?? requestIdFor(req, res),
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        if (res.statusCode >= 500 || error) {
+          return 'error';
+        }
+        if (QUIET_PATHS.test(req.url ?? '')) {
+          return 'debug';
+        }
+        return res.statusCode >= 400 ? 'warn' : 'info';
+      },
+      customSuccessMessage: (req, res, responseTime) =>
+        `${req.method} ${routeOf(req) ?? req.url} ${res.statusCode} ${Math.round(responseTime)}ms`,
+      customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode} failed`,
+      customProps: (req) => ({ route: routeOf(req) }),
+      serializers: {
+        req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+      },
+      ...(app.env === 'development'
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+            },
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { RawEnv } from './env.schema';
+
+export type NodeEnvironment = RawEnv['NODE_ENV'];
+
+/** Typed namespaces read with `ConfigService<AppConfig, true>.getOrThrow('db', { infer: true })`. */
+export interface AppConfig {
+  app: {
+    env: NodeEnvironment;
+    port: number;
+    host: string;
+    logLevel: NonNullable<RawEnv['LOG_LEVEL']>;
+    version: string;
+  };
+  db: {
+    /** Undefined only before the embedded database has started (see main.ts). */
+    url: string | undefined;
+    poolMax: number;
+    connectTimeoutMs: number;
+    migrationsRun: boolean;
+    embedded: { port: number; dataDir: string };
+  };
+  docs: { enabled: boolean };
+  health: { token: string | undefined };
+}
+
+const isDeployed = (env: NodeEnvironment): boolean => env === 'production' || env === 'staging';
+
+function defaultLogLevel(env: NodeEnvironment): AppConfig['app']['logLevel'] {
+  switch (env) {
+    case 'test':
+      return 'silent';
+    case 'development':
+      return 'debug';
+    case 'staging':
+    case 'production':
+      return 'info';
+  }
+}
+
+export function toAppConfig(env: RawEnv, version: string): AppConfig {
+  return {
+    app: {
+      env: env.NODE_ENV,
+      port: env.PORT,
+      host: env.HOST,
+      logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+      version,
+    },
+    db: {
+      url: env.DATABASE_URL,
+      poolMax: env.DB_POOL_MAX,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      migrationsRun: env.DB_MIGRATIONS_RUN ?? env.NODE_ENV !== 'production',
+      embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
+    },
+    docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
+    health: { token: env.HEALTH_TOKEN },
+  };
+}
+
+/** Cross-field rules that a per-variable schema cannot express. */
+export function crossFieldErrors(env: RawEnv): string[] {
+  const errors: string[] = [];
+  if (isDeployed(env.NODE_ENV) && env.DATABASE_URL === undefined) {
+    errors.push(
+      `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
+    );
+  }
+  return errors;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for every environment variable the service reads. Validated once, before Nest is
+ * created (see load-config.ts), so a bad deployment fails in milliseconds with every problem listed.
+ * Add a variable here, map it in app-config.ts and document it in the README table.
+ */
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+    error: 'expected one of true, false, 1, 0, yes, no',
+  })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number from 0 to 65535` })
+    .int(`${name} must be a whole number from 0 to 65535`)
+    .min(0, `${name} must be a whole number from 0 to 65535`)
+    .max(65535, `${name} must be a whole number from 0 to 65535`);
+
+const milliseconds = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of milliseconds` })
+    .int(`${name} must be a whole number of milliseconds`)
+    .min(0, `${name} must be a whole number of milliseconds`);
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+      );
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a URL like postgres://user:password@host:5432/database' },
+);
+
+export const NODE_ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(NODE_ENVIRONMENTS).default('development'),
+  PORT: port('PORT').default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DB_CONNECT_TIMEOUT_MS: milliseconds('DB_CONNECT_TIMEOUT_MS').default(15000),
+  DB_MIGRATIONS_RUN: booleanFlag.optional(),
+  EMBEDDED_PG_PORT: port('EMBEDDED_PG_PORT').default(54329),
+  EMBEDDED_PG_DATA_DIR: z.string().min(1).default('.data/postgres'),
+  SWAGGER_ENABLED: booleanFlag.optional(),
+  HEALTH_TOKEN: z.string().min(16, 'HEALTH_TOKEN must be at least 16 characters').optional(),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;

@@ -1,0 +1,55 @@
+import { ConfigValidationError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('should apply defaults for a bare development environment', () => {
+    const config = loadConfig({});
+
+    expect(config.app).toMatchObject({ env: 'development', port: 3000, logLevel: 'debug' });
+    expect(config.db).toMatchObject({
+      url: undefined,
+      migrationsRun: true,
+      embedded: { port: 54329 },
+    });
+    expect(config.docs.enabled).toBe(true);
+  });
+
+  it('should be silent under test and turn Swagger off in production', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).app.logLevel).toBe('silent');
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+    });
+    expect(production.docs.enabled).toBe(false);
+    expect(production.db.migrationsRun).toBe(false);
+  });
+
+  it('should treat empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).app.port).toBe(3000);
+  });
+
+  it('should report every invalid variable at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        PORT: 'abc',
+        NODE_ENV: 'prod',
+        DATABASE_URL: 'http://x',
+        SWAGGER_ENABLED: 'maybe',
+      });
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    const problems = (caught as ConfigValidationError).problems;
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'NODE_ENV', 'DATABASE_URL', 'SWAGGER_ENABLED']),
+    );
+  });
+
+  it('should require DATABASE_URL in production and staging', () => {
+    expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(
+      /DATABASE_URL: required when NODE_ENV=staging/,
+    );
+  });
+});

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface LogLine {
+  level?: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The built server (dist/main.js, built by `npm test`'s pretest) as a real child process: real
+ * signals, real exit codes, its JSON log lines collected from stdout and stderr.
+ */
+export class ServerProcess {
+  readonly lines: LogLine[] = [];
+  readonly rawOutput: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private lineWaiters: Array<() => void> = [];
+
+  private constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, [resolve(__dirname, '../../dist/main.js')], {
+      cwd: resolve(__dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let buffered = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffered += chunk;
+        const parts = buffered.split('\n');
+        buffered = parts.pop() ?? '';
+        parts.forEach((line) => this.onLine(line));
+      });
+    }
+    this.exited = new Promise((resolveExit) => {
+      this.child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    });
+  }
+
+  static start(env: Record<string, string>): ServerProcess {
+    return new ServerProcess(env);
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) {
+      throw new Error('server process did not start');
+    }
+    return this.child.pid;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Waits for a log line matching `predicate`, failing after `timeoutMs` or if the process exits. */
+  async waitFor(predicate: (line: LogLine) => boolean, timeoutMs = 20_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    let exitedEarly = false;
+    void this.exited.then(() => {
+      exitedEarly = true;
+      this.wake();
+    });
+    for (;;) {
+      const found = this.lines.find(predicate);
+      if (found) {
+        return found;
+      }
+      if (exitedEarly || Date.now() > deadline) {
+        throw new Error(
+          `${exitedEarly ? 'server exited' : 'timed out'} before the expected log line; output:\n${this.rawOutput.join('\n')}`,
+        );
+      }
+      await new Promise<void>((resolveWait) => {
+        this.lineWaiters.push(resolveWait);
+        setTimeout(resolveWait, 200);
+      });
+    }
+  }
+
+  /** Waits for the "started" line and returns the port the server listens on. */
+  async started(timeoutMs = 30_000): Promise<number> {
+    const line = await this.waitFor((candidate) => candidate.msg === 'started', timeoutMs);
+    return Number(line.port);
+  }
+
+  private onLine(line: string): void {
+    this.rawOutput.push(line);
+    try {
+      this.lines.push(JSON.parse(line) as LogLine);
+    } catch {
+      // Not JSON (e.g. an embedded Postgres message): kept in rawOutput only.
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.lineWaiters;
+    this.lineWaiters = [];
+    waiters.forEach((wake) => wake());
+  }
+}
