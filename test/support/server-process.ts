@@ -8,7 +8,8 @@ export interface LogLine {
 }
 
 /**
- * The built server (dist/main.js, built by `npm test`'s pretest) as a real child process: real
+ * The built server (dist/main.js, built by `npm test`'s pretest; SERVER_ENTRY overrides it) as a
+ * real child process: real
  * signals, real exit codes, its JSON log lines collected from stdout and stderr.
  */
 export class ServerProcess {
@@ -19,11 +20,15 @@ export class ServerProcess {
   private lineWaiters: Array<() => void> = [];
 
   private constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [resolve(__dirname, '../../dist/main.js')], {
-      cwd: resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [resolve(__dirname, '../..', process.env.SERVER_ENTRY ?? 'dist/main.js')],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let buffered = '';
       stream?.setEncoding('utf8');
