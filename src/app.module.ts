@@ -17,6 +17,7 @@ import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature
@@ -33,6 +34,7 @@ export class AppModule implements NestModule {
         LifecycleModule,
         DatabaseModule,
         HealthModule,
+        SessionsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -21,6 +21,8 @@ export interface AppConfig {
   };
   docs: { enabled: boolean };
   health: { token: string | undefined };
+  /** Until authentication exists, every request acts as this one local owner. */
+  principal: { localOwnerId: string };
 }
 
 const isDeployed = (env: NodeEnvironment): boolean => env === 'production' || env === 'staging';
@@ -55,6 +57,7 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
     },
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
+    principal: { localOwnerId: env.LOCAL_OWNER_ID },
   };
 }
 

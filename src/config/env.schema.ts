@@ -55,6 +55,9 @@ export const envSchema = z.object({
   EMBEDDED_PG_DATA_DIR: z.string().min(1).default('.data/postgres'),
   SWAGGER_ENABLED: booleanFlag.optional(),
   HEALTH_TOKEN: z.string().min(16, 'HEALTH_TOKEN must be at least 16 characters').optional(),
+  LOCAL_OWNER_ID: z.uuid({ error: 'LOCAL_OWNER_ID must be a UUID' }).default(
+    '00000000-0000-4000-8000-000000000001',
+  ),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -18,6 +18,10 @@ export function dataSourceOptions(url: string, poolMax = 10): DataSourceOptions 
     migrationsRun: false,
     logging: false,
     applicationName: 'renovation-agent',
+    // gen_random_uuid() is built into Postgres >= 13: no extension to create, so the app never
+    // needs the superuser rights CREATE EXTENSION asks for (TypeORM would try it on every connect).
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     extra: {
       max: poolMax,
       connectionTimeoutMillis: 5000,

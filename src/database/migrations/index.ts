@@ -1,4 +1,7 @@
 /** Every migration, in order, listed explicitly so the build and the CLI run the same set. */
 import type { MigrationInterface } from 'typeorm';
+import { CreateSessionsAndMessages1795323103653 } from './1795323103653-CreateSessionsAndMessages';
 
-export const MIGRATIONS: Array<new () => MigrationInterface> = [];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateSessionsAndMessages1795323103653,
+];

@@ -1,0 +1,49 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorEnvelope } from '../common/errors/error-envelope';
+
+type ErrorStatus = 400 | 404 | 409 | 412;
+
+const EXAMPLES: Record<ErrorStatus, { description: string; code: string; error: string }> = {
+  400: {
+    description: 'Invalid input (VALIDATION_FAILED with field details, INVALID_CURSOR, …)',
+    code: 'VALIDATION_FAILED',
+    error: 'Validation failed',
+  },
+  404: {
+    description: 'No such session for this owner (SESSION_NOT_FOUND)',
+    code: 'SESSION_NOT_FOUND',
+    error: 'Session 3f0e8b9e-2a51-4c1f-9a57-5b0f3c1d2e4a not found',
+  },
+  409: {
+    description: 'The phase machine does not allow this move; details list the allowed phases',
+    code: 'ILLEGAL_PHASE_TRANSITION',
+    error: 'Cannot move from INTAKE to PLAN; allowed next: CHECKLIST',
+  },
+  412: {
+    description: 'If-Match does not match the current version (VERSION_MISMATCH)',
+    code: 'VERSION_MISMATCH',
+    error: 'The session was changed since you read it (If-Match does not match)',
+  },
+};
+
+/** Documents each listed error status with the envelope schema and an example body. */
+export function ApiErrorResponses(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((status) => {
+      const example = EXAMPLES[status];
+      return ApiResponse({
+        status,
+        description: example.description,
+        type: ErrorEnvelope,
+        example: {
+          success: false,
+          statusCode: status,
+          error: example.error,
+          code: example.code,
+          requestId: '2f1c7f7e-3b4f-4a36-8d0e-9a3c4f3f2b1a',
+        },
+      });
+    }),
+  );
+}

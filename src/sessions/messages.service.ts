@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CreateMessageDto } from './dto/create-message.dto';
+import type { MessageDto } from './dto/message.dto';
+import { publishDomainEvent } from './events/domain-event';
+import { SessionNotFoundException } from './exceptions/session-not-found.exception';
+import { MessageRole } from './message-role';
+import type { Principal } from './principal/principal';
+import { MESSAGE_COLUMNS, type MessageRow, toMessageDto } from './sessions.mapper';
+import { queryRows } from './sql/query-rows';
+
+/**
+ * A session's conversation. Used by the REST controller and by the gateway (socket.io acks and
+ * resume), so both see the same owner scoping and the same commit-before-ack rule.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts and publishes `message.created` in one transaction; resolves only once it committed.
+   * The owner check and the insert are one statement. It locks the session row (FOR NO KEY UPDATE,
+   * which still lets the foreign key's KEY SHARE through) so that messages of one session commit
+   * in seq order: a reader resuming "after seq N" can never later see a smaller seq appear.
+   */
+  async create(
+    principal: Principal,
+    sessionId: string,
+    dto: CreateMessageDto,
+  ): Promise<MessageDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await queryRows<MessageRow>(
+        manager,
+        `WITH session AS (
+           SELECT id FROM sessions WHERE id = $1 AND owner_id = $2 FOR NO KEY UPDATE
+         )
+         INSERT INTO messages (session_id, role, content)
+         SELECT id, $3, $4 FROM session
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [sessionId, principal.ownerId, dto.role ?? MessageRole.USER, dto.content],
+      );
+      if (row === undefined) {
+        throw new SessionNotFoundException(sessionId);
+      }
+      await publishDomainEvent(manager, {
+        type: 'message.created',
+        sessionId,
+        ownerId: principal.ownerId,
+        messageId: row.id,
+        seq: row.seq,
+      });
+      return toMessageDto(row);
+    });
+  }
+
+  /**
+   * Messages with seq > afterSeq, ascending. One statement: the session row (owner check) joined
+   * to at most limit + 1 of its messages through IDX_messages_session_seq. No row at all means no
+   * such session for this owner; one row with no message means nothing after afterSeq.
+   */
+  async listAfter(
+    principal: Principal,
+    sessionId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: MessageDto[]; nextAfter: number | null }> {
+    const rows = await queryRows<Omit<MessageRow, 'id'> & { id: string | null }>(
+      this.dataSource.manager,
+      `SELECT m.id, s.id AS session_id, m.seq, m.role, m.content, m.created_at
+       FROM sessions s
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE session_id = s.id AND seq > $3 ORDER BY seq LIMIT $4
+       ) m ON true
+       WHERE s.id = $1 AND s.owner_id = $2
+       ORDER BY m.seq`,
+      [sessionId, principal.ownerId, afterSeq, limit + 1],
+    );
+    if (rows.length === 0) {
+      throw new SessionNotFoundException(sessionId);
+    }
+    const messages = rows.filter((row): row is MessageRow => row.id !== null);
+    const items = messages.slice(0, limit).map(toMessageDto);
+    return {
+      items,
+      nextAfter: messages.length > limit ? (items.at(-1)?.seq ?? null) : null,
+    };
+  }
+}

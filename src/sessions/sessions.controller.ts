@@ -1,0 +1,142 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiErrorResponses } from './api-error-responses.decorator';
+import { ChangePhaseDto } from './dto/change-phase.dto';
+import { CreateSessionDto } from './dto/create-session.dto';
+import { ListSessionsQuery } from './dto/list-sessions.query';
+import { SessionIdParams } from './dto/session-id.params';
+import { SessionPageDto } from './dto/session-page.dto';
+import { SessionDto } from './dto/session.dto';
+import { UpdateSessionDto } from './dto/update-session.dto';
+import type { IfMatch } from './if-match';
+import { IfMatchHeader } from './if-match-header.decorator';
+import { CurrentPrincipal } from './principal/current-principal.decorator';
+import type { Principal } from './principal/principal';
+import { SessionETagInterceptor } from './session-etag.interceptor';
+import { SessionsService } from './sessions.service';
+
+const ETAG_HEADER = { ETag: { description: 'The session version, quoted', example: '"1"' } };
+
+@ApiTags('sessions')
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post()
+  @UseInterceptors(SessionETagInterceptor)
+  @ApiOperation({ summary: 'Create a session (phase INTAKE)' })
+  @ApiCreatedResponse({
+    type: SessionDto,
+    headers: {
+      ...ETAG_HEADER,
+      Location: { description: 'URL of the new session', example: '/api/sessions/3f0e8b9e-…' },
+    },
+  })
+  @ApiErrorResponses(400)
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateSessionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionDto> {
+    const session = await this.sessions.create(principal, body);
+    response.location(`/api/sessions/${session.id}`);
+    return session;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List sessions, newest first (keyset pagination)' })
+  @ApiOkResponse({ type: SessionPageDto })
+  @ApiErrorResponses(400)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListSessionsQuery,
+  ): Promise<SessionPageDto> {
+    return this.sessions.list(principal, query);
+  }
+
+  @Get(':id')
+  @UseInterceptors(SessionETagInterceptor)
+  @ApiOperation({ summary: 'Read a session' })
+  @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 404)
+  findOne(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParams,
+  ): Promise<SessionDto> {
+    return this.sessions.findOne(principal, params.id);
+  }
+
+  @Patch(':id')
+  @UseInterceptors(SessionETagInterceptor)
+  @ApiOperation({ summary: 'Change title, budget or currency' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'ETag from a previous read ("3"), a list of them, or *. Without it the last write wins. ' +
+      'A mismatch is a 412; a malformed value (e.g. a weak W/"3" tag) is a 400 INVALID_HEADER.',
+    example: '"1"',
+  })
+  @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 404, 412)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParams,
+    @Body() body: UpdateSessionDto,
+    @IfMatchHeader() ifMatch: IfMatch,
+  ): Promise<SessionDto> {
+    return this.sessions.update(principal, params.id, body, ifMatch);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a session and its messages' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses(400, 404)
+  remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParams,
+  ): Promise<void> {
+    return this.sessions.remove(principal, params.id);
+  }
+
+  @Post(':id/phase')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(SessionETagInterceptor)
+  @ApiOperation({
+    summary: 'Move the session to another phase',
+    description:
+      'INTAKE → CHECKLIST → PLAN → RENDER → PAYMENT → COMPLETE → ITERATE → PLAN, plus one step ' +
+      'back from CHECKLIST, PLAN and RENDER. Anything else is a 409 listing the allowed phases.',
+  })
+  @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 404, 409)
+  changePhase(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParams,
+    @Body() body: ChangePhaseDto,
+  ): Promise<SessionDto> {
+    return this.sessions.changePhase(principal, params.id, body);
+  }
+}
