@@ -9,6 +9,7 @@ import {
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
 import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
@@ -25,14 +26,15 @@ import { SessionsModule } from './sessions/sessions.module';
  */
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `dataSource`: opened and migrated by main.ts's startup steps; e2e tests let the module do it. */
+  static forRoot(config: AppConfig, dataSource?: DataSource): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         LoggerModule.forRoot(loggerOptions(config.app)),
         LifecycleModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(dataSource),
         HealthModule,
         SessionsModule,
       ],

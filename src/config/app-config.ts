@@ -9,6 +9,8 @@ export interface AppConfig {
     port: number;
     host: string;
     logLevel: NonNullable<RawEnv['LOG_LEVEL']>;
+    /** Overall bound on the boot sequence; the step that outlives it is named. */
+    startupTimeoutMs: number;
     version: string;
   };
   db: {
@@ -46,6 +48,7 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
       port: env.PORT,
       host: env.HOST,
       logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+      startupTimeoutMs: env.STARTUP_TIMEOUT_MS,
       version,
     },
     db: {

@@ -46,6 +46,7 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(NODE_ENVIRONMENTS).default('development'),
   PORT: port('PORT').default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  STARTUP_TIMEOUT_MS: milliseconds('STARTUP_TIMEOUT_MS').default(60000),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: postgresUrl.optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

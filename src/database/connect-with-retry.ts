@@ -4,7 +4,7 @@ import { describeDatabaseUrl } from './data-source-options';
 /** Thrown when the database cannot be reached within the deadline; main.ts prints it as one line. */
 export class DatabaseUnavailableError extends Error {
   constructor(target: string, cause: string, attempts: number) {
-    super(`database ${target} unreachable after ${attempts} attempt(s): ${cause}`);
+    super(`cannot connect to ${target}: ${cause} (${attempts} attempt(s))`);
     this.name = 'DatabaseUnavailableError';
   }
 }
@@ -66,7 +66,7 @@ export async function connectWithRetry(
       if (!retryable || remaining <= 0) {
         throw new DatabaseUnavailableError(
           describeDatabaseUrl(url),
-          remaining <= 0 && retryable ? `${cause}; gave up after ${deadlineMs} ms` : cause,
+          retryable ? `${cause}; gave up after DB_CONNECT_TIMEOUT_MS=${deadlineMs}` : cause,
           attempt,
         );
       }

@@ -31,8 +31,10 @@ export function dataSourceOptions(url: string, poolMax = 10): DataSourceOptions 
   };
 }
 
-/** "host:port/database" for log lines and error messages, never the password. */
+/** `database "name" at host:port (user u)` for log lines and errors, never the password. */
 export function describeDatabaseUrl(url: string): string {
   const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '(default)';
+  const user = parsed.username ? ` as user ${decodeURIComponent(parsed.username)}` : '';
+  return `database "${database}" at ${parsed.hostname}:${parsed.port || '5432'}${user}`;
 }

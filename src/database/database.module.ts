@@ -1,81 +1,79 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { ShutdownStage, ShutdownSteps } from '../lifecycle/shutdown-steps';
-import { connectWithRetry } from './connect-with-retry';
-import { dataSourceOptions, describeDatabaseUrl } from './data-source-options';
+import { DOMAIN_EVENTS_CHANNEL } from './domain-events-channel';
 import { NotificationListener } from './notification-listener';
+import { openDatabase } from './open-database';
+import { applyOrVerifyMigrations } from './schema-migrations';
 
-export const DOMAIN_EVENTS_CHANNEL = 'renovation_events';
+export { DOMAIN_EVENTS_CHANNEL };
 
 const logger = new Logger('Database');
-
-function databaseUrl(config: ConfigService<AppConfig, true>): string {
-  const url = config.getOrThrow('db', { infer: true }).url;
-  if (url === undefined) {
-    throw new Error(
-      'no database URL: main.ts must start the embedded database or DATABASE_URL must be set',
-    );
-  }
-  return url;
-}
 
 /**
  * The DataSource and the LISTEN connection. Our own provider rather than @nestjs/typeorm, because
  * TypeOrmCoreModule destroys the DataSource in its own onApplicationShutdown hook, outside the
- * ordered shutdown steps (the pool must close after the last response and after the LISTEN stops).
+ * ordered shutdown steps (the pool must close after the last response and after LISTEN stops),
+ * and retries 9 × 3 s by default.
+ *
+ * main.ts opens the database and runs migrations as timed startup steps before Nest is created and
+ * hands the DataSource in; without one (e2e tests) the module does the same itself.
  */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: DataSource,
-      inject: [ConfigService, ShutdownSteps],
-      useFactory: async (
-        config: ConfigService<AppConfig, true>,
-        steps: ShutdownSteps,
-      ): Promise<DataSource> => {
-        const db = config.getOrThrow('db', { infer: true });
-        const url = databaseUrl(config);
-        const dataSource = new DataSource(dataSourceOptions(url, db.poolMax));
-        const started = Date.now();
-        await connectWithRetry(dataSource, url, db.connectTimeoutMs, (attempt, cause, delayMs) =>
-          logger.warn(
-            `database ${describeDatabaseUrl(url)} attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,
-          ),
-        );
-        logger.log(`connected to ${describeDatabaseUrl(url)} in ${Date.now() - started} ms`);
-        if (db.migrationsRun) {
-          const ran = await dataSource.runMigrations({ transaction: 'each' });
-          logger.log(`migrations: ${ran.length} applied`);
-        }
-        steps.register({
-          name: 'close database pool',
-          stage: ShutdownStage.CLOSE_DATABASE,
-          run: () => dataSource.destroy(),
-        });
-        return dataSource;
-      },
-    },
-    {
-      provide: NotificationListener,
-      inject: [ConfigService, ShutdownSteps],
-      useFactory: async (
-        config: ConfigService<AppConfig, true>,
-        steps: ShutdownSteps,
-      ): Promise<NotificationListener> => {
-        const listener = new NotificationListener(databaseUrl(config));
-        await listener.start([DOMAIN_EVENTS_CHANNEL]);
-        steps.register({
-          name: 'stop LISTEN',
-          stage: ShutdownStage.STOP_LISTEN,
-          run: () => listener.stop(),
-        });
-        return listener;
-      },
-    },
-  ],
-  exports: [DataSource, NotificationListener],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(prepared?: DataSource): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [ConfigService, ShutdownSteps],
+          useFactory: async (
+            config: ConfigService<AppConfig, true>,
+            steps: ShutdownSteps,
+          ): Promise<DataSource> => {
+            const dataSource =
+              prepared ?? (await DatabaseModule.prepare(config.getOrThrow('db', { infer: true })));
+            steps.register({
+              name: 'close database pool',
+              stage: ShutdownStage.CLOSE_DATABASE,
+              run: () => dataSource.destroy(),
+            });
+            return dataSource;
+          },
+        },
+        {
+          provide: NotificationListener,
+          inject: [ConfigService, ShutdownSteps],
+          useFactory: async (
+            config: ConfigService<AppConfig, true>,
+            steps: ShutdownSteps,
+          ): Promise<NotificationListener> => {
+            const url = config.getOrThrow('db', { infer: true }).url;
+            if (url === undefined) {
+              throw new Error('no database URL for the LISTEN connection');
+            }
+            const listener = new NotificationListener(url);
+            await listener.start([DOMAIN_EVENTS_CHANNEL]);
+            steps.register({
+              name: 'stop LISTEN',
+              stage: ShutdownStage.STOP_LISTEN,
+              run: () => listener.stop(),
+            });
+            return listener;
+          },
+        },
+      ],
+      exports: [DataSource, NotificationListener],
+    };
+  }
+
+  private static async prepare(db: AppConfig['db']): Promise<DataSource> {
+    const dataSource = await openDatabase(db, logger);
+    await applyOrVerifyMigrations(dataSource, db.migrationsRun);
+    return dataSource;
+  }
+}

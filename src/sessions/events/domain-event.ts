@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { DOMAIN_EVENTS_CHANNEL } from '../../database/database.module';
+import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
 
 /**
  * What every write publishes, inside its own transaction, with pg_notify: Postgres delivers it on

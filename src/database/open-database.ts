@@ -1,0 +1,23 @@
+import type { LoggerService } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { connectWithRetry } from './connect-with-retry';
+import { dataSourceOptions, describeDatabaseUrl } from './data-source-options';
+
+/** Creates the DataSource from configuration and connects it within DB_CONNECT_TIMEOUT_MS. */
+export async function openDatabase(
+  db: AppConfig['db'],
+  logger: Pick<LoggerService, 'warn'>,
+): Promise<DataSource> {
+  if (db.url === undefined) {
+    throw new Error('no database URL: set DATABASE_URL, or start the embedded database first');
+  }
+  const url = db.url;
+  const dataSource = new DataSource(dataSourceOptions(url, db.poolMax));
+  await connectWithRetry(dataSource, url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
+    logger.warn(
+      `${describeDatabaseUrl(url)}: attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,
+    );
+  });
+  return dataSource;
+}

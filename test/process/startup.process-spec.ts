@@ -1,0 +1,218 @@
+import { createServer, type Server } from 'node:net';
+import { Client } from 'pg';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
+import { blackHole, freePort } from '../support/ports';
+import { createScratchDatabase } from '../support/scratch-database';
+import { type LogLine, ServerProcess } from '../support/server-process';
+import { testDatabaseUrl } from '../support/test-app';
+
+const FATAL = 60;
+
+/** Polls /health/ready until the process exits or `stop` is set; records every status seen. */
+function watchReadiness(port: number, server: ServerProcess): { statuses: number[]; stop(): void } {
+  const statuses: number[] = [];
+  let running = true;
+  void (async () => {
+    while (running) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        statuses.push(response.status);
+      } catch {
+        // Not listening (yet): nothing to record.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  void server.exited.then(() => (running = false));
+  return { statuses, stop: () => (running = false) };
+}
+
+/** Starts a server expected to fail, and returns its fatal lines and exit code. */
+async function failedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; fatal: LogLine[]; readyStatuses: number[] }> {
+  const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
+  const server = ServerProcess.start({ PORT: String(port), ...env });
+  const readiness = watchReadiness(port, server);
+  const { code } = await server.exited;
+  readiness.stop();
+  return {
+    code,
+    fatal: server.lines.filter((line) => line.level === FATAL),
+    readyStatuses: readiness.statuses,
+  };
+}
+
+function expectCleanFailure(
+  result: Awaited<ReturnType<typeof failedStart>>,
+  message: RegExp,
+): void {
+  expect(result.code).toBe(1);
+  expect(result.fatal).toHaveLength(1);
+  expect(result.fatal[0]?.msg).toMatch(message);
+  expect(result.readyStatuses).not.toContain(200);
+}
+
+describe('startup sequence (process)', () => {
+  it('should run the steps in order and answer ready only after the last one', async () => {
+    const port = await freePort();
+    const server = ServerProcess.start({ PORT: String(port), DATABASE_URL: testDatabaseUrl() });
+    const readiness = watchReadiness(port, server);
+    const started = await server.waitFor((line) => line.msg === 'started');
+    const readyAfterStart = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    readiness.stop();
+    server.kill('SIGTERM');
+    await server.exited;
+
+    const stepNames = server.lines
+      .filter((line) => typeof line.step === 'string' && typeof line.ms === 'number')
+      .map((line) => line.step);
+    expect(stepNames).toEqual([
+      'configuration',
+      'database',
+      'migrations',
+      'environment checks',
+      'application',
+      'listen',
+    ]);
+    expect(started).toMatchObject({
+      pid: server.pid,
+      env: 'test',
+      startupMs: expect.any(Number) as number,
+      urls: {
+        api: `http://127.0.0.1:${port}/api`,
+        docs: `http://127.0.0.1:${port}/api-docs`,
+        health: `http://127.0.0.1:${port}/health/ready`,
+        socketIo: `http://127.0.0.1:${port}/socket.io`,
+      },
+    });
+    // Every probe before "started" saw 503 (or no listener); the first 200 comes after it.
+    expect(readiness.statuses.filter((status) => status === 200)).toHaveLength(0);
+    expect(readyAfterStart.status).toBe(200);
+  });
+
+  describe('database failures', () => {
+    it('should name host, port, database and "connection refused" when nothing listens', async () => {
+      const closedPort = await freePort();
+      const result = await failedStart({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/renovation`,
+        DB_CONNECT_TIMEOUT_MS: '800',
+      });
+      expectCleanFailure(
+        result,
+        new RegExp(`database "renovation" at 127\\.0\\.0\\.1:${closedPort}.*connection refused`),
+      );
+    });
+
+    describe('on a password-protected server', () => {
+      let cluster: EmbeddedCluster;
+      const port = 54342;
+
+      beforeAll(async () => {
+        cluster = await startEmbeddedCluster({
+          dataDir: '.data/startup-spec-postgres',
+          port,
+          database: 'renovation',
+        });
+      }, 60_000);
+
+      afterAll(async () => {
+        await cluster.stop();
+      });
+
+      it('should say authentication failed for a wrong password, at once', async () => {
+        const result = await failedStart({
+          DATABASE_URL: `postgres://postgres:wrong@127.0.0.1:${port}/renovation`,
+        });
+        expectCleanFailure(
+          result,
+          /database "renovation" at 127\.0\.0\.1:54342 as user postgres: authentication failed/,
+        );
+      });
+
+      it('should say the database is missing', async () => {
+        const result = await failedStart({
+          DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${port}/nowhere`,
+        });
+        expectCleanFailure(result, /database "nowhere" .*database missing/);
+      });
+    });
+  });
+
+  it('should refuse to start in production with pending migrations, listing them', async () => {
+    const scratch = await createScratchDatabase('pending');
+    try {
+      const result = await failedStart({ NODE_ENV: 'production', DATABASE_URL: scratch.url });
+      const names = MIGRATIONS.map((migration) => migration.name);
+      expect(names.length).toBeGreaterThan(0);
+      expectCleanFailure(
+        result,
+        new RegExp(`${names.length} pending migration\\(s\\): ${names.join(', ')}`),
+      );
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('should say the port is in use and exit 1', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = await failedStart({ PORT: String(port), DATABASE_URL: testDatabaseUrl() });
+      expectCleanFailure(
+        result,
+        new RegExp(`port ${port} is already in use — stop the other process or set PORT`),
+      );
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+
+  it('should give up at STARTUP_TIMEOUT_MS naming the step that hung', async () => {
+    const hole = await blackHole();
+    try {
+      const result = await failedStart({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${hole.port}/renovation`,
+        STARTUP_TIMEOUT_MS: '1500',
+        DB_CONNECT_TIMEOUT_MS: '60000',
+      });
+      expectCleanFailure(
+        result,
+        /startup step "database" did not finish within STARTUP_TIMEOUT_MS=1500/,
+      );
+    } finally {
+      await hole.close();
+    }
+  });
+
+  it('should run migrations once when two replicas start at the same time', async () => {
+    const scratch = await createScratchDatabase('replicas');
+    const servers = [0, 1].map(() => ServerProcess.start({ PORT: '0', DATABASE_URL: scratch.url }));
+    try {
+      await Promise.all(servers.map((server) => server.started()));
+      const applied = servers.map(
+        (server) =>
+          (server.lines.find((line) => Array.isArray(line.applied))?.applied as
+            string[] | undefined) ?? [],
+      );
+      expect([...applied[0]!, ...applied[1]!].sort()).toEqual(
+        MIGRATIONS.map((migration) => migration.name).sort(),
+      );
+
+      const client = new Client({ connectionString: scratch.url });
+      await client.connect();
+      const rows = await client.query<{ name: string; count: string }>(
+        'SELECT name, count(*) FROM migrations GROUP BY name',
+      );
+      await client.end();
+      expect(rows.rows.every((row) => row.count === '1')).toBe(true);
+      expect(rows.rowCount).toBe(MIGRATIONS.length);
+    } finally {
+      servers.forEach((server) => server.kill('SIGTERM'));
+      await Promise.all(servers.map((server) => server.exited));
+      await scratch.drop();
+    }
+  });
+});
