@@ -1,12 +1,10 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
-import { InFlightRequests } from './lifecycle/in-flight-requests';
 
 export const API_PREFIX = 'api';
 export const DOCS_PATH = 'api-docs';
@@ -16,7 +14,7 @@ export const NEST_APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, body
 
 /**
  * What cannot be a provider, shared by main.ts and the e2e tests so both run the same stack:
- * logger, prefix, in-flight tracking on the raw server, Swagger.
+ * logger, prefix, body parsing, Swagger.
  */
 export function setupApp(app: INestApplication): INestApplication {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
@@ -31,8 +29,8 @@ export function setupApp(app: INestApplication): INestApplication {
   registerBodyParsing(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/*path', 'metrics'] });
 
-  const inFlight = app.get(InFlightRequests);
-  (app.getHttpServer() as Server).on('request', (req, res) => inFlight.track(req, res));
+  // In-flight requests, sockets and `Connection: close` are tracked on the raw server by
+  // LifecycleModule's HttpServerTracking, at bootstrap.
 
   if (config.getOrThrow('docs', { infer: true }).enabled) {
     const document = SwaggerModule.createDocument(

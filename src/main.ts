@@ -10,6 +10,7 @@ import { describeDatabaseUrl } from './database/data-source-options';
 import { openDatabase } from './database/open-database';
 import { applyOrVerifyMigrations } from './database/schema-migrations';
 import { LifecycleState } from './lifecycle/lifecycle-state';
+import { installShutdownSignals } from './lifecycle/shutdown-signals';
 import { type BootLogger, createBootLogger } from './lifecycle/startup/boot-logger';
 import { checkEnvironment } from './lifecycle/startup/environment-checks';
 import { listen } from './lifecycle/startup/listen';
@@ -89,15 +90,7 @@ async function bootstrap(): Promise<void> {
     'started',
   );
 
-  const stop = async (signal: string): Promise<void> => {
-    bootLog.info({ signal }, 'shutting down');
-    await app.close();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, (received) => void stop(received));
-  }
+  installShutdownSignals(app, { embeddedDatabase: embedded });
 }
 
 /** One fatal line, the embedded database stopped (bounded) so no orphan is left, exit 1. */

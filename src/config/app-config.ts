@@ -1,3 +1,5 @@
+import { shutdownBudgetProblem } from '../lifecycle/shutdown-budget';
+import { ShutdownStage } from '../lifecycle/shutdown-steps';
 import type { RawEnv } from './env.schema';
 
 export type NodeEnvironment = RawEnv['NODE_ENV'];
@@ -25,6 +27,15 @@ export interface AppConfig {
   health: { token: string | undefined };
   /** Until authentication exists, every request acts as this one local owner. */
   principal: { localOwnerId: string };
+  /** Bounds of each shutdown phase (src/lifecycle/shutdown-sequence.ts); checked to fit `timeoutMs`. */
+  shutdown: {
+    drainDelayMs: number;
+    longLivedTimeoutMs: number;
+    requestTimeoutMs: number;
+    idleSocketGraceMs: number;
+    stepTimeoutMs: number;
+    timeoutMs: number;
+  };
 }
 
 const isDeployed = (env: NodeEnvironment): boolean => env === 'production' || env === 'staging';
@@ -61,6 +72,20 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
+    shutdown: shutdownConfig(env),
+  };
+}
+
+/** Behind a Kubernetes Service the endpoints update only after readiness turns 503: keep serving meanwhile. */
+function shutdownConfig(env: RawEnv): AppConfig['shutdown'] {
+  return {
+    drainDelayMs:
+      env.SHUTDOWN_DRAIN_DELAY_MS ?? (env.KUBERNETES_SERVICE_HOST === undefined ? 0 : 5000),
+    longLivedTimeoutMs: env.SHUTDOWN_LONG_LIVED_TIMEOUT_MS,
+    requestTimeoutMs: env.SHUTDOWN_REQUEST_TIMEOUT_MS,
+    idleSocketGraceMs: env.SHUTDOWN_IDLE_SOCKET_GRACE_MS,
+    stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS,
+    timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }
 
@@ -71,6 +96,17 @@ export function crossFieldErrors(env: RawEnv): string[] {
     errors.push(
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
     );
+  }
+  // One cleanup step per stage at the default timeout; ShutdownSequence re-checks the real steps.
+  const shutdown = shutdownConfig(env);
+  const budgetProblem = shutdownBudgetProblem({
+    ...shutdown,
+    stepTimeoutsMs: Object.values(ShutdownStage)
+      .filter((stage) => typeof stage === 'number')
+      .map(() => shutdown.stepTimeoutMs),
+  });
+  if (budgetProblem !== undefined) {
+    errors.push(budgetProblem);
   }
   return errors;
 }

@@ -56,6 +56,14 @@ export const envSchema = z.object({
   EMBEDDED_PG_DATA_DIR: z.string().min(1).default('.data/postgres'),
   SWAGGER_ENABLED: booleanFlag.optional(),
   HEALTH_TOKEN: z.string().min(16, 'HEALTH_TOKEN must be at least 16 characters').optional(),
+  // Set by Kubernetes in every pod: turns the drain delay on by default (see app-config.ts).
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  SHUTDOWN_DRAIN_DELAY_MS: milliseconds('SHUTDOWN_DRAIN_DELAY_MS').optional(),
+  SHUTDOWN_LONG_LIVED_TIMEOUT_MS: milliseconds('SHUTDOWN_LONG_LIVED_TIMEOUT_MS').default(2000),
+  SHUTDOWN_REQUEST_TIMEOUT_MS: milliseconds('SHUTDOWN_REQUEST_TIMEOUT_MS').default(10000),
+  SHUTDOWN_IDLE_SOCKET_GRACE_MS: milliseconds('SHUTDOWN_IDLE_SOCKET_GRACE_MS').default(500),
+  SHUTDOWN_STEP_TIMEOUT_MS: milliseconds('SHUTDOWN_STEP_TIMEOUT_MS').default(2000),
+  SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS').default(25000),
   LOCAL_OWNER_ID: z.uuid({ error: 'LOCAL_OWNER_ID must be a UUID' }).default(
     '00000000-0000-4000-8000-000000000001',
   ),

@@ -52,6 +52,11 @@ export class InFlightRequests {
     return [...this.open.values()];
   }
 
+  /** The open responses themselves, for the drain (`Connection: close`, and the cut at the deadline). */
+  responses(): ServerResponse[] {
+    return [...this.open.keys()];
+  }
+
   /** Resolves when no request is in flight (at once if none is). */
   whenIdle(): Promise<void> {
     if (this.open.size === 0) {

@@ -1,13 +1,22 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ConnectionClosePolicy } from './connection-close.policy';
+import { FlushLogsStep } from './flush-logs.step';
+import { HttpDrainer } from './http-drainer';
+import { HttpServerTracking } from './http-server-tracking';
+import { HttpSockets } from './http-sockets';
 import { InFlightRequests } from './in-flight-requests';
+import { InFlightRouteInterceptor } from './in-flight-route.interceptor';
 import { LifecycleState } from './lifecycle-state';
 import { LongLivedConnections } from './long-lived-connections';
+import { ShutdownPhaseMetrics } from './shutdown-phase.metrics';
 import { ShutdownSequence } from './shutdown-sequence';
 import { ShutdownSteps } from './shutdown-steps';
 
 /**
  * The lifecycle's small public API (state, in-flight requests, long-lived connection and shutdown
- * step registration). Feature modules depend on it; it knows nothing of them.
+ * step registration) and the shutdown itself. Feature modules depend on it; it knows nothing of
+ * them. Start reading at shutdown-signals.ts, then shutdown-sequence.ts.
  */
 @Global()
 @Module({
@@ -16,7 +25,14 @@ import { ShutdownSteps } from './shutdown-steps';
     InFlightRequests,
     LongLivedConnections,
     ShutdownSteps,
+    ConnectionClosePolicy,
+    HttpSockets,
+    HttpServerTracking,
+    HttpDrainer,
+    FlushLogsStep,
+    ShutdownPhaseMetrics,
     ShutdownSequence,
+    { provide: APP_INTERCEPTOR, useClass: InFlightRouteInterceptor },
   ],
   exports: [LifecycleState, InFlightRequests, LongLivedConnections, ShutdownSteps],
 })

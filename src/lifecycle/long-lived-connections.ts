@@ -30,4 +30,42 @@ export class LongLivedConnections {
   counts(): Record<string, number> {
     return Object.fromEntries(this.sources.map((source) => [source.kind, source.count()]));
   }
+
+  /**
+   * Drains every kind at once within `deadlineMs` (a duration). A source that throws or overruns
+   * is reported, not awaited further: the HTTP drain after it destroys whatever it left open.
+   */
+  async drainAll(deadlineMs: number): Promise<LongLivedDrainResult> {
+    const results = await Promise.all(
+      this.sources.map(async (source) => {
+        let timer: NodeJS.Timeout | undefined;
+        // A little beyond the source's own deadline, which it is expected to enforce itself.
+        const overrun = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`did not finish within ${deadlineMs} ms`)),
+            deadlineMs + 250,
+          );
+        });
+        try {
+          const closed = await Promise.race([source.drain(deadlineMs), overrun]);
+          return { kind: source.kind, closed, error: undefined };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return { kind: source.kind, closed: 0, error: `${source.kind}: ${message}` };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    return {
+      closed: Object.fromEntries(results.map((result) => [result.kind, result.closed])),
+      failures: results.flatMap((result) => (result.error === undefined ? [] : [result.error])),
+    };
+  }
+}
+
+export interface LongLivedDrainResult {
+  /** Connections closed, by kind ('sse', 'socket.io'). */
+  closed: Record<string, number>;
+  failures: string[];
 }
