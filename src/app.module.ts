@@ -16,6 +16,7 @@ import { JsonContentTypeMiddleware } from './common/http/json-content-type.middl
 import { loggerOptions } from './common/logging/logger-options';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -37,6 +38,7 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot(dataSource),
         HealthModule,
         SessionsModule,
+        GatewayModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
 export const API_PREFIX = 'api';
 export const DOCS_PATH = 'api-docs';
@@ -27,6 +28,8 @@ export function setupApp(app: INestApplication): INestApplication {
   express.set('etag', false);
 
   registerBodyParsing(app);
+  // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.
+  app.useWebSocketAdapter(new ShutdownSafeIoAdapter(app));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/*path', 'metrics'] });
 
   // In-flight requests, sockets and `Connection: close` are tracked on the raw server by

@@ -27,6 +27,8 @@ export interface AppConfig {
   health: { token: string | undefined };
   /** Until authentication exists, every request acts as this one local owner. */
   principal: { localOwnerId: string };
+  /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
+  gateway: { sseHeartbeatMs: number };
   /** Bounds of each shutdown phase (src/lifecycle/shutdown-sequence.ts); checked to fit `timeoutMs`. */
   shutdown: {
     drainDelayMs: number;
@@ -72,6 +74,7 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
+    gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     shutdown: shutdownConfig(env),
   };
 }

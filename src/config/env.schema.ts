@@ -67,6 +67,8 @@ export const envSchema = z.object({
   LOCAL_OWNER_ID: z.uuid({ error: 'LOCAL_OWNER_ID must be a UUID' }).default(
     '00000000-0000-4000-8000-000000000001',
   ),
+  // A comment line on every idle SSE stream, so that proxies do not close it as dead.
+  SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

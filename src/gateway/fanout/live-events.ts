@@ -1,0 +1,158 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { concatMap, filter, map, type Subscription } from 'rxjs';
+import { DOMAIN_EVENTS_CHANNEL } from '../../database/database.module';
+import { NotificationListener } from '../../database/notification-listener';
+import { type DomainEvent, parseDomainEvent } from '../../sessions/events/domain-event';
+import type { ResyncEvent, SessionLiveEvent } from '../gateway.events';
+import { MessagesService, type Principal, SessionsService } from '../sessions.port';
+
+export type LiveEventListener = (event: SessionLiveEvent) => void;
+
+/**
+ * Turns this instance's NOTIFY stream into live events for the sessions someone here watches.
+ * A NOTIFY carries ids only, so the message or session is read from the database once per event
+ * (never once per client), and only when a local socket room or SSE stream watches that session.
+ * Events are resolved one at a time, in the order Postgres delivered them (commit order), so a
+ * watcher never sees them reordered by uneven query times. When events may have been lost (the
+ * LISTEN connection was restored, or an event could not be read) watchers get a `resync` hint.
+ */
+@Injectable()
+export class LiveEvents implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(LiveEvents.name);
+  private readonly watchers = new Map<string, Set<LiveEventListener>>();
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly listener: NotificationListener,
+    private readonly sessions: SessionsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.push(
+      this.listener.notifications$
+        .pipe(
+          filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
+          map((notification) => parseDomainEvent(notification.payload)),
+          filter((event): event is DomainEvent => event !== null),
+          concatMap((event) => this.resolve(event)),
+        )
+        .subscribe((event) => {
+          if (event) {
+            this.deliver(event);
+          }
+        }),
+      // Notifications sent while the connection was down are lost for good: every watcher reloads.
+      this.listener.reconnected$.subscribe(() => {
+        for (const sessionId of [...this.watchers.keys()]) {
+          this.resync(sessionId, 'listener_reconnected');
+        }
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+  }
+
+  /** Calls `listener` with every live event of `sessionId` until the returned function is called. */
+  watch(sessionId: string, listener: LiveEventListener): () => void {
+    let listeners = this.watchers.get(sessionId);
+    if (!listeners) {
+      listeners = new Set();
+      this.watchers.set(sessionId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.watchers.get(sessionId);
+      current?.delete(listener);
+      if (current?.size === 0) {
+        this.watchers.delete(sessionId);
+      }
+    };
+  }
+
+  /** Sessions watched on this instance (for tests and metrics). */
+  watchedSessions(): number {
+    return this.watchers.size;
+  }
+
+  private resync(sessionId: string, reason: ResyncEvent['reason']): void {
+    this.deliver({ type: 'resync', sessionId, data: { sessionId, reason } });
+  }
+
+  private deliver(event: SessionLiveEvent): void {
+    for (const listener of [...(this.watchers.get(event.sessionId) ?? [])]) {
+      this.safely(() => listener(event));
+    }
+  }
+
+  /** One failing client must not stop delivery to the others. */
+  private safely(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.logger.error({ err: error }, 'live event listener failed');
+    }
+  }
+
+  /** The live event for a domain event, read from the database; null when nobody here watches. */
+  private async resolve(event: DomainEvent): Promise<SessionLiveEvent | null> {
+    if (!this.watchers.has(event.sessionId)) {
+      return null;
+    }
+    const principal: Principal = { ownerId: event.ownerId };
+    try {
+      switch (event.type) {
+        case 'session.created':
+          // Nobody can watch a session before it exists.
+          return null;
+        case 'session.deleted':
+          return {
+            type: event.type,
+            sessionId: event.sessionId,
+            data: { sessionId: event.sessionId },
+          };
+        case 'session.updated': {
+          const session = await this.sessions.findOne(principal, event.sessionId);
+          return {
+            type: event.type,
+            sessionId: event.sessionId,
+            data: { sessionId: event.sessionId, version: event.version, session },
+          };
+        }
+        case 'session.phase_changed': {
+          const session = await this.sessions.findOne(principal, event.sessionId);
+          return {
+            type: event.type,
+            sessionId: event.sessionId,
+            data: {
+              sessionId: event.sessionId,
+              version: event.version,
+              phase: event.phase,
+              previousPhase: event.previousPhase,
+              session,
+            },
+          };
+        }
+        case 'message.created': {
+          const seq = Number(event.seq);
+          const page = await this.messages.listAfter(principal, event.sessionId, seq - 1, 1);
+          const message = page.items[0];
+          return message && message.seq === seq
+            ? { type: event.type, sessionId: event.sessionId, data: message }
+            : null;
+        }
+      }
+    } catch (error) {
+      // Typically the session was deleted in between (its session.deleted follows), or the
+      // database is briefly unavailable: tell the watchers to reload rather than fail silently.
+      this.logger.warn(
+        { err: error, event },
+        `could not resolve ${event.type} for session ${event.sessionId}; resync hinted`,
+      );
+      this.resync(event.sessionId, 'event_unavailable');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { ErrorEnvelope } from '../common/errors/error-envelope';
+import type { MessageDto, SessionDto } from './sessions.port';
+
+/** `session.updated`: the session as it is now (read once per event, after the commit). */
+export interface SessionUpdatedEvent {
+  sessionId: string;
+  version: number;
+  session: SessionDto;
+}
+
+/** `session.phase_changed`: like session.updated, plus where it came from. */
+export interface SessionPhaseChangedEvent extends SessionUpdatedEvent {
+  phase: string;
+  previousPhase: string;
+}
+
+export interface SessionDeletedEvent {
+  sessionId: string;
+}
+
+/**
+ * Live events of this session may have been lost (the LISTEN connection was lost and restored, or
+ * an event could not be read): reload the session and resume messages from the last seq seen.
+ */
+export interface ResyncEvent {
+  sessionId: string;
+  reason: 'listener_reconnected' | 'event_unavailable';
+}
+
+export interface ServerDrainingEvent {
+  /** Jittered: reconnect after this long, to whichever replica the load balancer picks. */
+  reconnectInMs: number;
+}
+
+/** One live event for one session, as fanned out to sockets and SSE streams. */
+export type SessionLiveEvent =
+  | { type: 'session.updated'; sessionId: string; data: SessionUpdatedEvent }
+  | { type: 'session.phase_changed'; sessionId: string; data: SessionPhaseChangedEvent }
+  | { type: 'session.deleted'; sessionId: string; data: SessionDeletedEvent }
+  | { type: 'message.created'; sessionId: string; data: MessageDto }
+  | { type: 'resync'; sessionId: string; data: ResyncEvent };
+
+export type SessionLiveEventType = SessionLiveEvent['type'];
+
+/** What the server emits to a socket.io client. */
+export interface ServerToClientEvents {
+  'session.updated': (event: SessionUpdatedEvent) => void;
+  'session.phase_changed': (event: SessionPhaseChangedEvent) => void;
+  'session.deleted': (event: SessionDeletedEvent) => void;
+  'message.created': (message: MessageDto) => void;
+  resync: (event: ResyncEvent) => void;
+  'server:draining': (event: ServerDrainingEvent) => void;
+  /** Only for a failing event sent without an ack callback: nowhere else to say it. */
+  exception: (error: ErrorEnvelope) => void;
+}
+
+export interface JoinSessionAck {
+  session: SessionDto;
+  /** Messages with seq > afterSeq, ascending; empty without afterSeq. */
+  missed: MessageDto[];
+}
+
+export interface CreateMessageAck {
+  message: MessageDto;
+}
+
+export type GatewayAck<T> = T | ErrorEnvelope;
+
+/** What a socket.io client sends. Payloads are validated by the gateway, never trusted. */
+export interface ClientToServerEvents {
+  'session:join': (
+    payload: { sessionId: string; afterSeq?: number },
+    ack: (response: GatewayAck<JoinSessionAck>) => void,
+  ) => void;
+  'session:leave': (
+    payload: { sessionId: string },
+    ack: (response: GatewayAck<{ left: true }>) => void,
+  ) => void;
+  'message:create': (
+    payload: { sessionId: string; content: string; role?: string },
+    ack: (response: GatewayAck<CreateMessageAck>) => void,
+  ) => void;
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { LiveEvents } from './fanout/live-events';
+import { SessionsModule } from './sessions.port';
+import { SessionRooms } from './socket/session-rooms';
+import { SessionsGateway } from './socket/sessions.gateway';
+import { SocketConnections } from './socket/socket-connections';
+import { SessionEventStreamService } from './sse/session-event-stream.service';
+import { SessionEventsController } from './sse/session-events.controller';
+import { SseStreams } from './sse/sse-streams';
+
+/**
+ * Live sessions over socket.io and SSE: domain events from this instance's LISTEN connection,
+ * fanned out to its own sockets and streams. Registers both connection kinds with the lifecycle's
+ * LongLivedConnections, through which the shutdown drains them.
+ */
+@Module({
+  imports: [SessionsModule],
+  controllers: [SessionEventsController],
+  providers: [
+    LiveEvents,
+    SessionRooms,
+    SocketConnections,
+    SessionsGateway,
+    SseStreams,
+    SessionEventStreamService,
+  ],
+  exports: [SocketConnections, SseStreams],
+})
+export class GatewayModule {}

@@ -1,0 +1,26 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../gateway.events';
+import type { Principal } from '../sessions.port';
+
+/** Per-socket state, set by the handshake middleware before any event is handled. */
+export interface GatewaySocketData {
+  principal: Principal;
+}
+
+// No server-to-server events: replicas talk through Postgres NOTIFY, not a socket.io adapter.
+export type GatewayServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  GatewaySocketData
+>;
+export type GatewaySocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  GatewaySocketData
+>;
+
+export function sessionRoom(sessionId: string): string {
+  return `session:${sessionId}`;
+}

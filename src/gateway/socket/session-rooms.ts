@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { LiveEvents } from '../fanout/live-events';
+import type { SessionLiveEvent } from '../gateway.events';
+import { type GatewayServer, type GatewaySocket, sessionRoom } from './gateway-socket';
+
+/** Live events held for a socket while its join reads what it missed. */
+interface PendingJoin {
+  socket: GatewaySocket;
+  buffered: SessionLiveEvent[];
+}
+
+/**
+ * This instance's socket.io rooms, one per watched session, fed from LiveEvents. A joining socket
+ * is put in the room first and its live events are held back while the join reads the session
+ * and the missed messages; after the ack they are flushed, minus the messages the ack already
+ * carried. So nothing committed during the join is lost, and nothing arrives twice.
+ */
+@Injectable()
+export class SessionRooms {
+  private server: GatewayServer | undefined;
+  /** Sockets of this instance per session, and the LiveEvents subscription feeding the room. */
+  private readonly rooms = new Map<string, { members: Set<string>; unwatch: () => void }>();
+  private readonly pending = new Map<string, Map<string, PendingJoin>>();
+
+  constructor(private readonly live: LiveEvents) {}
+
+  attach(server: GatewayServer): void {
+    this.server = server;
+  }
+
+  /** Puts the socket in the room with its live events held back until completeJoin/abortJoin. */
+  async beginJoin(socket: GatewaySocket, sessionId: string): Promise<void> {
+    let room = this.rooms.get(sessionId);
+    if (!room) {
+      room = {
+        members: new Set(),
+        unwatch: this.live.watch(sessionId, (event) => this.deliver(event)),
+      };
+      this.rooms.set(sessionId, room);
+    }
+    room.members.add(socket.id);
+    let pendingForSession = this.pending.get(sessionId);
+    if (!pendingForSession) {
+      pendingForSession = new Map();
+      this.pending.set(sessionId, pendingForSession);
+    }
+    pendingForSession.set(socket.id, { socket, buffered: [] });
+    await socket.join(sessionRoom(sessionId));
+  }
+
+  /** Sends what was held back, except the messages whose seq the ack already carried. */
+  completeJoin(socket: GatewaySocket, sessionId: string, alreadySent: ReadonlySet<number>): void {
+    const pendingJoin = this.takePending(socket.id, sessionId);
+    for (const event of pendingJoin?.buffered ?? []) {
+      if (event.type === 'message.created' && alreadySent.has(event.data.seq)) {
+        continue;
+      }
+      emitTo(socket, event);
+    }
+  }
+
+  abortJoin(socket: GatewaySocket, sessionId: string): Promise<void> {
+    return this.leave(socket, sessionId);
+  }
+
+  async leave(socket: GatewaySocket, sessionId: string): Promise<void> {
+    this.takePending(socket.id, sessionId);
+    this.forget(socket.id, sessionId);
+    await socket.leave(sessionRoom(sessionId));
+  }
+
+  isMember(socketId: string, sessionId: string): boolean {
+    return this.rooms.get(sessionId)?.members.has(socketId) ?? false;
+  }
+
+  /** socket.io leaves rooms on disconnect by itself; this drops our bookkeeping. */
+  disconnected(socketId: string): void {
+    for (const sessionId of [...this.rooms.keys()]) {
+      this.takePending(socketId, sessionId);
+      this.forget(socketId, sessionId);
+    }
+  }
+
+  private deliver(event: SessionLiveEvent): void {
+    const server = this.server;
+    if (!server) {
+      return;
+    }
+    const pendingForSession = this.pending.get(event.sessionId);
+    pendingForSession?.forEach((pendingJoin) => pendingJoin.buffered.push(event));
+    // One broadcast (encoded once) to every member that is not in the middle of its join.
+    const target = server
+      .to(sessionRoom(event.sessionId))
+      .except([...(pendingForSession?.keys() ?? [])]);
+    emitTo(target, event);
+    if (event.type === 'session.deleted') {
+      server.in(sessionRoom(event.sessionId)).socketsLeave(sessionRoom(event.sessionId));
+      this.rooms.get(event.sessionId)?.unwatch();
+      this.rooms.delete(event.sessionId);
+      this.pending.delete(event.sessionId);
+    }
+  }
+
+  private takePending(socketId: string, sessionId: string): PendingJoin | undefined {
+    const pendingForSession = this.pending.get(sessionId);
+    const pendingJoin = pendingForSession?.get(socketId);
+    pendingForSession?.delete(socketId);
+    if (pendingForSession?.size === 0) {
+      this.pending.delete(sessionId);
+    }
+    return pendingJoin;
+  }
+
+  private forget(socketId: string, sessionId: string): void {
+    const room = this.rooms.get(sessionId);
+    if (!room) {
+      return;
+    }
+    room.members.delete(socketId);
+    if (room.members.size === 0) {
+      room.unwatch();
+      this.rooms.delete(sessionId);
+    }
+  }
+}
+
+interface Emitter {
+  emit: GatewaySocket['emit'];
+}
+
+/** The typed emit for each kind of live event (a union cannot pick an overload by itself). */
+function emitTo(target: Emitter | ReturnType<GatewayServer['to']>, event: SessionLiveEvent): void {
+  switch (event.type) {
+    case 'session.updated':
+      target.emit(event.type, event.data);
+      return;
+    case 'session.phase_changed':
+      target.emit(event.type, event.data);
+      return;
+    case 'session.deleted':
+      target.emit(event.type, event.data);
+      return;
+    case 'message.created':
+      target.emit(event.type, event.data);
+      return;
+    case 'resync':
+      target.emit(event.type, event.data);
+      return;
+  }
+}

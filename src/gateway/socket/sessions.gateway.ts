@@ -1,0 +1,130 @@
+import { Logger, UseFilters } from '@nestjs/common';
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { messagesAfter } from '../fanout/messages-after';
+import type { CreateMessageAck, JoinSessionAck } from '../gateway.events';
+import {
+  CreateMessageDto,
+  MessagesService,
+  PrincipalResolver,
+  SessionsService,
+} from '../sessions.port';
+import { CreateMessagePayload } from './dto/create-message.payload';
+import { JoinSessionPayload } from './dto/join-session.payload';
+import { LeaveSessionPayload } from './dto/leave-session.payload';
+// Type-only imports on purpose: parameter types emit `Object` as design metadata, so the global
+// ValidationPipe leaves the socket and the raw payload alone (validatePayload checks the payload).
+import type { GatewayServer, GatewaySocket } from './gateway-socket';
+import { SessionRooms } from './session-rooms';
+import { SocketConnections } from './socket-connections';
+import { validatePayload } from './validate-payload';
+import { WsErrorEnvelopeFilter } from './ws-error-envelope.filter';
+
+type AckCallback<T> = (response: T) => void;
+
+/**
+ * The socket.io side of live sessions (path /socket.io): join a session's room (with what was
+ * missed since a seq), leave it, and post messages with the same validation and owner scoping as
+ * REST. Every failure is acked in the REST error envelope (WsErrorEnvelopeFilter).
+ */
+@UseFilters(WsErrorEnvelopeFilter)
+@WebSocketGateway({ path: '/socket.io', serveClient: false })
+export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(SessionsGateway.name);
+
+  constructor(
+    private readonly principals: PrincipalResolver,
+    private readonly sessions: SessionsService,
+    private readonly messages: MessagesService,
+    private readonly rooms: SessionRooms,
+    private readonly connections: SocketConnections,
+  ) {}
+
+  afterInit(server: GatewayServer): void {
+    this.connections.attach(server);
+    this.rooms.attach(server);
+    // The principal is resolved once, from the handshake; a failure refuses the connection
+    // (the client gets connect_error) rather than letting an anonymous socket in.
+    server.use((socket, next) => {
+      try {
+        socket.data.principal = this.principals.resolve(socket.handshake.headers);
+        next();
+      } catch (error) {
+        next(error instanceof Error ? error : new Error('unauthorized'));
+      }
+    });
+  }
+
+  handleConnection(socket: GatewaySocket): void {
+    this.logger.debug(`socket ${socket.id} connected`);
+  }
+
+  handleDisconnect(socket: GatewaySocket): void {
+    this.rooms.disconnected(socket.id);
+  }
+
+  /**
+   * Joins the room before reading, with live events held back, so that an event committed while
+   * the session and the missed messages are read is neither lost nor sent twice.
+   */
+  @SubscribeMessage('session:join')
+  async join(
+    @ConnectedSocket() socket: GatewaySocket,
+    @MessageBody() payload: unknown,
+    @Ack() ack: unknown,
+  ): Promise<void> {
+    const { sessionId, afterSeq } = await validatePayload(JoinSessionPayload, payload);
+    const principal = socket.data.principal;
+    await this.rooms.beginJoin(socket, sessionId);
+    let response: JoinSessionAck;
+    try {
+      const session = await this.sessions.findOne(principal, sessionId);
+      const missed =
+        afterSeq === undefined
+          ? []
+          : await messagesAfter(this.messages, principal, sessionId, afterSeq);
+      response = { session, missed };
+    } catch (error) {
+      await this.rooms.abortJoin(socket, sessionId);
+      throw error;
+    }
+    if (typeof ack === 'function') {
+      (ack as AckCallback<JoinSessionAck>)(response);
+    }
+    this.rooms.completeJoin(socket, sessionId, new Set(response.missed.map((m) => m.seq)));
+  }
+
+  @SubscribeMessage('session:leave')
+  async leave(
+    @ConnectedSocket() socket: GatewaySocket,
+    @MessageBody() payload: unknown,
+  ): Promise<{ left: true }> {
+    const { sessionId } = await validatePayload(LeaveSessionPayload, payload);
+    await this.rooms.leave(socket, sessionId);
+    return { left: true };
+  }
+
+  /** Acked only once the insert committed (MessagesService.create resolves after the commit). */
+  @SubscribeMessage('message:create')
+  async createMessage(
+    @ConnectedSocket() socket: GatewaySocket,
+    @MessageBody() payload: unknown,
+  ): Promise<CreateMessageAck> {
+    const { sessionId, content, role } = await validatePayload(CreateMessagePayload, payload);
+    const message = await this.messages.create(
+      socket.data.principal,
+      sessionId,
+      plainToInstance(CreateMessageDto, { content, role }),
+    );
+    return { message };
+  }
+}

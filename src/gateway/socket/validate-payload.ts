@@ -1,0 +1,27 @@
+import { type ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { RequestValidationException } from '../../common/errors/request-validation.exception';
+
+/**
+ * A socket.io payload checked the way the global ValidationPipe checks a REST body (whitelist,
+ * forbid unknown fields), failing with the same 400 VALIDATION_FAILED and per-field details.
+ * Anything that is not a plain object (a string, an array, nothing at all) is a 400 too.
+ */
+export async function validatePayload<T extends object>(
+  type: ClassConstructor<T>,
+  payload: unknown,
+): Promise<T> {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    const error = new ValidationError();
+    error.property = 'payload';
+    error.constraints = { isObject: 'payload must be an object' };
+    error.children = [];
+    throw new RequestValidationException([error]);
+  }
+  const instance = plainToInstance(type, payload);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    throw new RequestValidationException(errors);
+  }
+  return instance;
+}

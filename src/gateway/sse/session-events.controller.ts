@@ -1,0 +1,57 @@
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ErrorEnvelope } from '../../common/errors/error-envelope';
+import { SessionIdParams } from '../../sessions/dto/session-id.params';
+import { PrincipalResolver } from '../sessions.port';
+import { SessionEventsQuery } from './dto/session-events.query';
+import { resumeAfter } from './last-event-id';
+import { SessionEventStreamService } from './session-event-stream.service';
+
+@ApiTags('live')
+@Controller('sessions/:id/events')
+export class SessionEventsController {
+  constructor(
+    private readonly principals: PrincipalResolver,
+    private readonly streams: SessionEventStreamService,
+  ) {}
+
+  /**
+   * A raw response rather than @Sse(): Nest never completes an @Sse observable on shutdown
+   * (nestjs/nest#9517), and the stream must be ended by our drain, with a last `shutdown` event.
+   */
+  @Get()
+  @ApiOperation({
+    summary: 'Live events of a session (Server-Sent Events)',
+    description:
+      'First `snapshot` ({ session, messages, lastSeq }), then the messages after Last-Event-ID ' +
+      '(or `after`) as `message.created` with `id: <seq>`, then live `session.updated`, ' +
+      '`session.phase_changed`, `session.deleted`, `message.created` and `resync` events. ' +
+      'A `: heartbeat` comment every SSE_HEARTBEAT_MS; `shutdown` with `retry:` when the ' +
+      'instance drains.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Last message seq seen' })
+  @ApiResponse({ status: 200, description: 'text/event-stream' })
+  @ApiResponse({ status: 400, type: ErrorEnvelope, description: 'Invalid id or Last-Event-ID' })
+  @ApiResponse({
+    status: 404,
+    type: ErrorEnvelope,
+    description: 'No such session (SESSION_NOT_FOUND)',
+  })
+  @ApiResponse({ status: 503, type: ErrorEnvelope, description: 'Draining (SERVER_DRAINING)' })
+  events(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param() params: SessionIdParams,
+    @Query() query: SessionEventsQuery,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Promise<void> {
+    return this.streams.open(
+      this.principals.resolve(req.headers),
+      params.id,
+      resumeAfter(lastEventId, query.after),
+      res,
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import type { Response } from 'express';
+import { formatSseComment, formatSseFrame, type SseFrame } from './sse-frame';
+
+/** A client that reads slower than we write is cut once this much is queued: it resumes by seq. */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
+/**
+ * One open text/event-stream response: writes frames and heartbeat comments, and ends for one of
+ * three reasons (client gone, session gone, shutdown). `closed` resolves once the response has
+ * closed, whoever ended it.
+ */
+export class SseStream {
+  readonly closed: Promise<void>;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly res: Response,
+    heartbeatMs: number,
+  ) {
+    this.closed = new Promise((resolve) => res.once('close', () => resolve()));
+    res.once('close', () => this.stopHeartbeat());
+    res.status(200);
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      // nginx would otherwise buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    if (heartbeatMs > 0) {
+      // unref'd: a heartbeat never keeps the process alive; the open response is what counts.
+      this.heartbeat = setInterval(() => this.write(formatSseComment('heartbeat')), heartbeatMs);
+      this.heartbeat.unref();
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.ended && !this.res.destroyed;
+  }
+
+  send(frame: SseFrame): void {
+    this.write(formatSseFrame(frame));
+  }
+
+  /** Sends a last frame (if any) and ends the response; the client's EventSource reconnects. */
+  end(last?: SseFrame): void {
+    if (!this.isOpen) {
+      return;
+    }
+    if (last) {
+      this.send(last);
+    }
+    this.ended = true;
+    this.stopHeartbeat();
+    this.res.end();
+  }
+
+  /** Cuts the connection without a goodbye (the deadline passed). */
+  destroy(): void {
+    this.ended = true;
+    this.stopHeartbeat();
+    this.res.destroy();
+  }
+
+  private write(chunk: string): void {
+    if (!this.isOpen) {
+      return;
+    }
+    if (this.res.writableLength > MAX_QUEUED_BYTES) {
+      this.destroy();
+      return;
+    }
+    this.res.write(chunk);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  LongLivedConnections,
+  type LongLivedConnectionSource,
+} from '../../lifecycle/long-lived-connections';
+import {
+  CLOSE_BATCHES,
+  closeWindowMs,
+  RECONNECT_HINT_MAX_MS,
+  RECONNECT_HINT_MIN_MS,
+} from '../drain/drain-timing';
+import { jittered, jitteredBatches } from '../drain/jitter';
+import { waitUntil } from '../drain/wait-until';
+import type { SseStream } from './sse-stream';
+
+/**
+ * The open SSE streams of this instance, as one kind in the long-lived connection registry. Nest
+ * never completes an SSE response on shutdown and server.close() would wait for it forever
+ * (nestjs/nest#9517), so the drain ends each stream itself: a final `shutdown` event with a
+ * jittered `retry:` (the EventSource reconnects after it, with Last-Event-ID, to another replica),
+ * in jittered batches. Once draining, new streams are refused with 503.
+ */
+@Injectable()
+export class SseStreams implements LongLivedConnectionSource {
+  readonly kind = 'sse';
+  private readonly logger = new Logger(SseStreams.name);
+  private readonly open = new Set<SseStream>();
+  private drainingNow = false;
+
+  constructor(registry: LongLivedConnections) {
+    registry.register(this);
+  }
+
+  get draining(): boolean {
+    return this.drainingNow;
+  }
+
+  add(stream: SseStream): void {
+    this.open.add(stream);
+    void stream.closed.then(() => this.open.delete(stream));
+  }
+
+  count(): number {
+    return this.open.size;
+  }
+
+  async drain(deadlineMs: number): Promise<number> {
+    this.drainingNow = true;
+    const streams = [...this.open];
+    const timers = jitteredBatches(streams, CLOSE_BATCHES, closeWindowMs(deadlineMs)).map((batch) =>
+      setTimeout(() => {
+        for (const stream of batch.items) {
+          const retry = jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS);
+          stream.end({ event: 'shutdown', retry, data: { reconnectInMs: retry } });
+        }
+      }, batch.atMs),
+    );
+    const allGone = await waitUntil(() => this.open.size === 0, deadlineMs);
+    timers.forEach((timer) => clearTimeout(timer));
+    if (!allGone) {
+      this.logger.warn(`${this.open.size} SSE streams still open at the drain deadline; cutting`);
+      this.open.forEach((stream) => stream.destroy());
+    }
+    return streams.length;
+  }
+}

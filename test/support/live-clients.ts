@@ -1,0 +1,133 @@
+import { EventSource } from 'eventsource';
+import { io, type Socket } from 'socket.io-client';
+
+/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | undefined,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface ReceivedEvent {
+  event: string;
+  data: unknown;
+}
+
+/**
+ * A real socket.io-client socket (websocket transport, no automatic reconnection so that tests
+ * decide when to reconnect) that records every event the server emits.
+ */
+export class LiveSocket {
+  readonly received: ReceivedEvent[] = [];
+  disconnectReason: string | undefined;
+
+  private constructor(readonly socket: Socket) {
+    socket.onAny((event: string, data: unknown) => this.received.push({ event, data }));
+    socket.on('disconnect', (reason) => {
+      this.disconnectReason = reason;
+    });
+  }
+
+  static async connect(baseUrl: string, headers: Record<string, string> = {}): Promise<LiveSocket> {
+    const socket = io(baseUrl, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: headers,
+      timeout: 5000,
+    });
+    const live = new LiveSocket(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return live;
+  }
+
+  /** Emits with an ack and resolves with the ack's payload. */
+  request<T>(event: string, payload: unknown): Promise<T> {
+    return this.socket.timeout(5000).emitWithAck(event, payload) as Promise<T>;
+  }
+
+  events<T = unknown>(name: string): T[] {
+    return this.received.filter((entry) => entry.event === name).map((entry) => entry.data as T);
+  }
+
+  /** Seqs of the message.created events received, in order of arrival. */
+  seqs(): number[] {
+    return this.events<{ seq: number }>('message.created').map((message) => message.seq);
+  }
+
+  waitFor<T = unknown>(name: string, predicate: (data: T) => boolean = () => true): Promise<T> {
+    return eventually(() => this.events<T>(name).find(predicate), `socket.io event ${name}`);
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+/**
+ * A real EventSource (the `eventsource` package, WHATWG semantics: it reconnects by itself and
+ * sends Last-Event-ID) recording every named event with its lastEventId.
+ */
+export class LiveEventSource {
+  static readonly EVENTS = [
+    'snapshot',
+    'message.created',
+    'session.updated',
+    'session.phase_changed',
+    'session.deleted',
+    'resync',
+    'shutdown',
+  ];
+  readonly received: Array<ReceivedEvent & { id: string }> = [];
+  readonly source: EventSource;
+  errors = 0;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.source = new EventSource(url, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...headers, ...init.headers } }),
+    });
+    for (const name of LiveEventSource.EVENTS) {
+      this.source.addEventListener(name, (event) => {
+        this.received.push({
+          event: name,
+          id: event.lastEventId,
+          data: JSON.parse(event.data) as unknown,
+        });
+      });
+    }
+    this.source.addEventListener('error', () => {
+      this.errors += 1;
+    });
+  }
+
+  events<T = unknown>(name: string): T[] {
+    return this.received.filter((entry) => entry.event === name).map((entry) => entry.data as T);
+  }
+
+  seqs(): number[] {
+    return this.events<{ seq: number }>('message.created').map((message) => message.seq);
+  }
+
+  waitFor<T = unknown>(name: string, predicate: (data: T) => boolean = () => true): Promise<T> {
+    return eventually(() => this.events<T>(name).find(predicate), `SSE event ${name}`);
+  }
+
+  close(): void {
+    this.source.close();
+  }
+}
