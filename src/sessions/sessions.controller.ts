@@ -36,7 +36,9 @@ import type { Principal } from './principal/principal';
 import { SessionETagInterceptor } from './session-etag.interceptor';
 import { SessionsService } from './sessions.service';
 
-const ETAG_HEADER = { ETag: { description: 'The session version, quoted', example: '"1"' } };
+const ETAG_HEADER = {
+  ETag: { description: 'The session version, quoted', schema: { type: 'string', example: '"1"' } },
+};
 
 @ApiTags('sessions')
 @Controller('sessions')
@@ -50,7 +52,10 @@ export class SessionsController {
     type: SessionDto,
     headers: {
       ...ETAG_HEADER,
-      Location: { description: 'URL of the new session', example: '/api/sessions/3f0e8b9e-…' },
+      Location: {
+        description: 'URL of the new session',
+        schema: { type: 'string', example: '/api/sessions/3f0e8b9e-2a51-4c1f-9a57-5b0f3c1d2e4a' },
+      },
     },
   })
   @ApiErrorResponses(400)
