@@ -16,7 +16,9 @@ function watchReadiness(port: number, server: ServerProcess): { statuses: number
   void (async () => {
     while (running) {
       try {
-        const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+          signal: AbortSignal.timeout(1000),
+        });
         statuses.push(response.status);
       } catch {
         // Not listening (yet): nothing to record.
@@ -156,7 +158,8 @@ describe('startup sequence (process)', () => {
   });
 
   it('should say the port is in use and exit 1', async () => {
-    const taken: Server = createServer();
+    // Whatever holds the port hangs up at once, so the readiness poller never waits on it.
+    const taken: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
