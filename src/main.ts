@@ -74,6 +74,8 @@ async function bootstrap(): Promise<void> {
     );
     return setupApp(created);
   });
+  // Before listen and before the "started" line: a SIGTERM from then on drains, never kills.
+  installShutdownSignals(app, { embeddedDatabase: embedded });
   const port = await startup.step('listen', () => listen(app, config.app.port, config.app.host));
 
   app.get(LifecycleState).markReady();
@@ -89,8 +91,6 @@ async function bootstrap(): Promise<void> {
     },
     'started',
   );
-
-  installShutdownSignals(app, { embeddedDatabase: embedded });
 }
 
 /** One fatal line, the embedded database stopped (bounded) so no orphan is left, exit 1. */

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { HttpSockets } from './http-sockets';
 import { type InFlightRequest, InFlightRequests } from './in-flight-requests';
+import { waitAtMost } from './wait-at-most';
 
 export interface HttpDrainResult {
   /** Requests whose response finished during the drain. */
@@ -13,9 +14,6 @@ export interface HttpDrainResult {
   /** TCP sockets that closed during the drain (by us or by the client). */
   socketsClosed: number;
 }
-
-const sleep = (ms: number): Promise<'timeout'> =>
-  new Promise((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)));
 
 /**
  * Stops the HTTP server without losing a request it accepted (DESIGN.md "Shutdown" 4–5):
@@ -40,7 +38,7 @@ export class HttpDrainer {
     this.stopListening();
     this.sockets.closeWhenIdle(idleSocketGraceMs);
 
-    await Promise.race([this.inFlight.whenIdle(), sleep(deadline - Date.now())]);
+    await waitAtMost(this.inFlight.whenIdle(), deadline - Date.now());
     const cut = this.inFlight.list();
     if (cut.length > 0) {
       this.logger.error(
@@ -59,7 +57,7 @@ export class HttpDrainer {
     }
 
     // Idle sockets close within the grace; a client that never lets go is destroyed at the deadline.
-    await Promise.race([this.sockets.whenAllClosed(), sleep(deadline - Date.now())]);
+    await waitAtMost(this.sockets.whenAllClosed(), deadline - Date.now());
     const destroyed = this.sockets.destroyAll();
     if (destroyed > 0) {
       this.logger.warn(`${destroyed} idle socket(s) still open at the deadline destroyed`);

@@ -1,0 +1,54 @@
+import { ConfigValidationError, loadConfig } from '../config/load-config';
+import { shutdownBudgetProblem } from './shutdown-budget';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      return error.problems;
+    }
+    throw error;
+  }
+}
+
+describe('shutdown budget', () => {
+  it('should fit the defaults, on Kubernetes too (drain delay 5000)', () => {
+    expect(loadConfig({}).shutdown).toEqual({
+      drainDelayMs: 0,
+      longLivedTimeoutMs: 2000,
+      requestTimeoutMs: 10000,
+      idleSocketGraceMs: 500,
+      stepTimeoutMs: 2000,
+      timeoutMs: 25000,
+    });
+    expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }).shutdown.drainDelayMs).toBe(5000);
+  });
+
+  it('should fail startup naming every number when the phases outgrow the deadline', () => {
+    const problems = problemsOf({
+      SHUTDOWN_REQUEST_TIMEOUT_MS: '20000',
+      SHUTDOWN_DRAIN_DELAY_MS: '1000',
+    });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBe(
+      'SHUTDOWN_TIMEOUT_MS: 25000 ms cannot hold the worst-case shutdown of 31000 ms ' +
+        '(SHUTDOWN_DRAIN_DELAY_MS 1000 + SHUTDOWN_LONG_LIVED_TIMEOUT_MS 2000 + SHUTDOWN_REQUEST_TIMEOUT_MS 20000 ' +
+        '+ 4 cleanup step(s) [2000 + 2000 + 2000 + 2000] ms); raise SHUTDOWN_TIMEOUT_MS or lower the others',
+    );
+  });
+
+  it('should accept a sum exactly at the deadline and refuse one millisecond more', () => {
+    const budget = {
+      drainDelayMs: 1,
+      longLivedTimeoutMs: 1,
+      requestTimeoutMs: 1,
+      stepTimeoutsMs: [1, 1],
+      timeoutMs: 5,
+    };
+    expect(shutdownBudgetProblem(budget)).toBeUndefined();
+    expect(shutdownBudgetProblem({ ...budget, timeoutMs: 4 })).toMatch(/cannot hold .* 5 ms/);
+  });
+});

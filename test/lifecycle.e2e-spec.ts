@@ -1,0 +1,121 @@
+import type { INestApplication } from '@nestjs/common';
+import { Agent, request as httpRequest } from 'node:http';
+import { InFlightRequests } from '../src/lifecycle/in-flight-requests';
+import { LifecycleState } from '../src/lifecycle/lifecycle-state';
+import { ShutdownSequence } from '../src/lifecycle/shutdown-sequence';
+import { KeepAliveLoad } from './support/keep-alive-load';
+import { baseUrl, createTestApp } from './support/test-app';
+
+/**
+ * The in-process complement of test/process/shutdown-*.process-spec.ts: app.close() takes the same
+ * sequence as a signal (ShutdownSequence's hooks), without the process exit.
+ */
+const portOf = (app: INestApplication): number => Number(new URL(baseUrl(app)).port);
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) {
+      throw new Error('condition not met in time');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function get(
+  agent: Agent,
+  port: number,
+  path: string,
+): Promise<{ status: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('in-flight requests', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ listen: true });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('should count a request from its first byte and release it when the client aborts', async () => {
+    const inFlight = app.get(InFlightRequests);
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: portOf(app),
+      method: 'POST',
+      path: '/api/sessions',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': 100 },
+    });
+    req.on('error', () => undefined);
+    req.write('{"title":');
+    await until(() => inFlight.count === 1);
+    expect(inFlight.list()[0]).toMatchObject({ method: 'POST', url: '/api/sessions' });
+
+    // The response never finishes ('finish' never fires); 'close' releases it.
+    req.destroy();
+    await until(() => inFlight.count === 0);
+  });
+});
+
+describe('app.close()', () => {
+  it('should drain (ready 503, live 200, Connection: close, the request in flight answered) and then run the steps in order', async () => {
+    const app = await createTestApp({ listen: true, env: { SHUTDOWN_DRAIN_DELAY_MS: '400' } });
+    const port = portOf(app);
+    const agent = new Agent({ keepAlive: true });
+    expect(await get(agent, port, '/health/live')).toEqual({
+      status: 200,
+      connection: 'keep-alive',
+    });
+
+    // A request mid-flight when the drain starts; it writes to the database after it.
+    const slow = KeepAliveLoad.start({
+      port,
+      connections: 1,
+      trickleMs: 300,
+      next: () => ({ method: 'POST', path: '/api/sessions', body: '{"title":"in flight"}' }),
+    });
+    await until(() => app.get(InFlightRequests).count === 1);
+    const closing = app.close();
+
+    await until(() => app.get(LifecycleState).isShuttingDown);
+    expect(await get(agent, port, '/health/ready')).toMatchObject({
+      status: 503,
+      connection: 'close',
+    });
+    expect(await get(agent, port, '/health/live')).toEqual({ status: 200, connection: 'close' });
+    await closing;
+    await slow.finished();
+    agent.destroy();
+
+    expect(slow.records[0]).toMatchObject({
+      outcome: 'response',
+      status: 201,
+      connection: 'close',
+    });
+    expect(app.get(LifecycleState).phase).toBe('STOPPED');
+    expect(app.get(ShutdownSequence).exitCode).toBe(0);
+    expect(app.get(ShutdownSequence).result).toMatchObject({
+      signal: 'app.close()',
+      requestsCut: 0,
+      steps: [
+        { name: 'stop LISTEN', ok: true },
+        { name: 'close database pool', ok: true },
+        { name: 'flush logs', ok: true },
+      ],
+    });
+  });
+});
