@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { ErrorEnvelope } from '../src/common/errors/error-envelope';
 import type { CreateMessageAck, JoinSessionAck } from '../src/gateway/gateway.events';
+import { NotificationListener } from '../src/database/notification-listener';
+import { MessagesService } from '../src/sessions/messages.service';
 import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
-import { baseUrl, createTestApp } from './support/test-app';
+import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
 
 const ENVELOPE = {
   success: false,
@@ -397,6 +400,101 @@ describe('gateway (e2e)', () => {
       await request(server).delete(`/api/sessions/${sessionId}`).expect(204);
       expect(await stream.waitFor('session.deleted')).toEqual({ sessionId });
       expect(await client.waitFor('session.deleted')).toEqual({ sessionId });
+    });
+  });
+
+  describe('LISTEN connection restored', () => {
+    it('should send resync to sockets and SSE streams, then deliver live events again', async () => {
+      const sessionId = await createSession();
+      const client = await socket();
+      await client.request('session:join', { sessionId });
+      const stream = eventSource(sessionId);
+      await stream.waitFor('snapshot');
+
+      // Kill this app's LISTEN backend from outside, as a failover or a network cut would.
+      const listener = app.get(NotificationListener);
+      const backendPid = (listener as unknown as { client?: { processID: number } }).client
+        ?.processID;
+      expect(backendPid).toEqual(expect.any(Number));
+      const admin = new Client({ connectionString: testDatabaseUrl() });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend($1)', [backendPid]);
+      } finally {
+        await admin.end();
+      }
+
+      const hint = { sessionId, reason: 'listener_reconnected' };
+      expect(await client.waitFor('resync')).toEqual(hint);
+      expect(await stream.waitFor('resync')).toEqual(hint);
+      expect(listener.isListening()).toBe(true);
+      const message = await post(sessionId, 'after the reconnect');
+      await client.waitFor<Message>('message.created', (live) => live.seq === message.seq);
+      await stream.waitFor<Message>('message.created', (live) => live.seq === message.seq);
+    });
+  });
+
+  /**
+   * The race resume must get right: a message committed while a join (or a stream) is reading
+   * what was missed is both in the read and on the live feed. It must arrive exactly once.
+   */
+  describe('a message committed during the catch-up read', () => {
+    /**
+     * Makes the next catch-up read (not the one-message reads of the live feed) first commit a
+     * message and wait until `watcher`, already in the room, has it live.
+     */
+    function commitDuringNextRead(sessionId: string, watcher: LiveSocket): void {
+      const messages = app.get(MessagesService);
+      const original = messages.listAfter.bind(messages);
+      let armed = true;
+      jest.spyOn(messages, 'listAfter').mockImplementation(async (...args) => {
+        const isCatchUp = args[1] === sessionId && args[3] > 1;
+        if (armed && isCatchUp) {
+          armed = false;
+          const message = await post(sessionId, 'committed during the read');
+          await watcher.waitFor<Message>('message.created', (live) => live.seq === message.seq);
+        }
+        return original(...args);
+      });
+    }
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('should give it to a joining socket once, in the ack, not again live', async () => {
+      const sessionId = await createSession();
+      const seen = await post(sessionId, 'seen');
+      const watcher = await socket();
+      await watcher.request('session:join', { sessionId });
+      const joiner = await socket();
+      commitDuringNextRead(sessionId, watcher);
+
+      const ack = await joiner.request<JoinSessionAck>('session:join', {
+        sessionId,
+        afterSeq: seen.seq,
+      });
+      const next = await post(sessionId, 'next');
+      await joiner.waitFor<Message>('message.created', (live) => live.seq === next.seq);
+
+      expect(ack.missed.map((m) => m.content)).toEqual(['committed during the read']);
+      expect(joiner.seqs()).toEqual([next.seq]);
+    });
+
+    it('should give it to an SSE client once, in the replay, not again live', async () => {
+      const sessionId = await createSession();
+      const seen = await post(sessionId, 'seen');
+      const watcher = await socket();
+      await watcher.request('session:join', { sessionId });
+      commitDuringNextRead(sessionId, watcher);
+
+      const stream = eventSource(sessionId, { 'Last-Event-ID': String(seen.seq) });
+      await stream.waitFor('snapshot');
+      const next = await post(sessionId, 'next');
+      await stream.waitFor<Message>('message.created', (live) => live.seq === next.seq);
+
+      expect(stream.events<Message>('message.created').map((m) => m.content)).toEqual([
+        'committed during the read',
+        'next',
+      ]);
     });
   });
 });
