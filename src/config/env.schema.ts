@@ -64,9 +64,9 @@ export const envSchema = z.object({
   SHUTDOWN_IDLE_SOCKET_GRACE_MS: milliseconds('SHUTDOWN_IDLE_SOCKET_GRACE_MS').default(500),
   SHUTDOWN_STEP_TIMEOUT_MS: milliseconds('SHUTDOWN_STEP_TIMEOUT_MS').default(2000),
   SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS').default(25000),
-  LOCAL_OWNER_ID: z.uuid({ error: 'LOCAL_OWNER_ID must be a UUID' }).default(
-    '00000000-0000-4000-8000-000000000001',
-  ),
+  LOCAL_OWNER_ID: z
+    .uuid({ error: 'LOCAL_OWNER_ID must be a UUID' })
+    .default('00000000-0000-4000-8000-000000000001'),
   // A comment line on every idle SSE stream, so that proxies do not close it as dead.
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
 });
