@@ -6,6 +6,7 @@ import type { App } from 'supertest/types';
 import type { ErrorEnvelope } from '../src/common/errors/error-envelope';
 import type { CreateMessageAck, JoinSessionAck } from '../src/gateway/gateway.events';
 import { NotificationListener } from '../src/database/notification-listener';
+import { SseStreams } from '../src/gateway/sse/sse-streams';
 import { MessagesService } from '../src/sessions/messages.service';
 import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
@@ -179,6 +180,21 @@ describe('gateway (e2e)', () => {
       expect(leaving.seqs()).toEqual([]);
     });
 
+    it.each([
+      ['a non-uuid session id', { sessionId: '42' }, ['sessionId']],
+      ['a string afterSeq', { sessionId: randomUUID(), afterSeq: '3' }, ['afterSeq']],
+      ['a negative afterSeq', { sessionId: randomUUID(), afterSeq: -1 }, ['afterSeq']],
+      ['a fractional afterSeq', { sessionId: randomUUID(), afterSeq: 1.5 }, ['afterSeq']],
+      ['no payload at all', undefined, ['payload']],
+    ])('should ack a join with %s with 400 VALIDATION_FAILED', async (_, payload, fields) => {
+      const client = await socket();
+      const ack = await client.request<ErrorEnvelope>('session:join', payload);
+      expect(ack).toMatchObject({ success: false, statusCode: 400, code: 'VALIDATION_FAILED' });
+      expect((ack.details as Array<{ field: string }>).map((detail) => detail.field)).toEqual(
+        expect.arrayContaining(fields),
+      );
+    });
+
     it('should ack an unknown or a foreign session with 404 in the envelope', async () => {
       const client = await socket();
       const unknown = await client.request('session:join', { sessionId: randomUUID() });
@@ -234,6 +250,7 @@ describe('gateway (e2e)', () => {
       ['a non-uuid session id', { sessionId: 'nope', content: 'x' }, ['sessionId']],
       ['blank content', { sessionId: randomUUID(), content: '   ' }, ['content']],
       ['an unknown role', { sessionId: randomUUID(), content: 'x', role: 'admin' }, ['role']],
+      ['too long content', { sessionId: randomUUID(), content: 'x'.repeat(10_001) }, ['content']],
       ['an unknown field', { sessionId: randomUUID(), content: 'x', extra: 1 }, ['extra']],
       ['a string payload', 'hello', ['payload']],
       ['an array payload', [1, 2], ['payload']],
@@ -389,6 +406,25 @@ describe('gateway (e2e)', () => {
       controller.abort();
       expect(text.startsWith('event: snapshot\n')).toBe(true);
       expect(text).toContain(': heartbeat\n\n');
+    });
+
+    it('should not keep a stream whose client left while the session was being read', async () => {
+      const sessionId = await createSession();
+      const messages = app.get(MessagesService);
+      const original = messages.listAfter.bind(messages);
+      const controller = new AbortController();
+      const aborted = new Promise((resolve) => setTimeout(resolve, 100));
+      jest.spyOn(messages, 'listAfter').mockImplementationOnce(async (...args) => {
+        controller.abort();
+        await aborted;
+        return original(...args);
+      });
+      await expect(
+        fetch(`${base}/api/sessions/${sessionId}/events`, { signal: controller.signal }),
+      ).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      jest.restoreAllMocks();
+      expect(app.get(SseStreams).count()).toBe(0);
     });
 
     it('should end the stream with session.deleted when the session is deleted', async () => {

@@ -18,13 +18,18 @@ export class SseStream {
     private readonly res: Response,
     heartbeatMs: number,
   ) {
+    // The client may have gone while the session was being read: 'close' has fired already then.
+    if (res.destroyed || res.socket === null || res.socket.destroyed) {
+      this.ended = true;
+      this.closed = Promise.resolve();
+      return;
+    }
     this.closed = new Promise((resolve) => res.once('close', () => resolve()));
     res.once('close', () => this.stopHeartbeat());
     res.status(200);
     res.set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
       // nginx would otherwise buffer the stream.
       'X-Accel-Buffering': 'no',
     });

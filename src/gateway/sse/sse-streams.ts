@@ -38,6 +38,10 @@ export class SseStreams implements LongLivedConnectionSource {
   add(stream: SseStream): void {
     this.open.add(stream);
     void stream.closed.then(() => this.open.delete(stream));
+    if (this.drainingNow) {
+      // Opened while the drain was already under way (it passed the 503 check before): let go now.
+      this.shutdown(stream);
+    }
   }
 
   count(): number {
@@ -49,10 +53,7 @@ export class SseStreams implements LongLivedConnectionSource {
     const streams = [...this.open];
     const timers = jitteredBatches(streams, CLOSE_BATCHES, closeWindowMs(deadlineMs)).map((batch) =>
       setTimeout(() => {
-        for (const stream of batch.items) {
-          const retry = jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS);
-          stream.end({ event: 'shutdown', retry, data: { reconnectInMs: retry } });
-        }
+        batch.items.forEach((stream) => this.shutdown(stream));
       }, batch.atMs),
     );
     const allGone = await waitUntil(() => this.open.size === 0, deadlineMs);
@@ -62,5 +63,10 @@ export class SseStreams implements LongLivedConnectionSource {
       this.open.forEach((stream) => stream.destroy());
     }
     return streams.length;
+  }
+
+  private shutdown(stream: SseStream): void {
+    const retry = jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS);
+    stream.end({ event: 'shutdown', retry, data: { reconnectInMs: retry } });
   }
 }
