@@ -1,0 +1,49 @@
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../config/load-config';
+import { checkEnvironment, EnvironmentCheckError } from './environment-checks';
+
+function postgres(versionNum: number): DataSource {
+  return {
+    query: () => Promise.resolve([{ server_version_num: String(versionNum) }]),
+  } as unknown as DataSource;
+}
+
+const production = (env: Record<string, string> = {}) =>
+  loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/app', ...env });
+
+describe('checkEnvironment', () => {
+  it('should stop production on a Postgres older than 15', async () => {
+    await expect(checkEnvironment(production(), postgres(140011))).rejects.toThrow(
+      EnvironmentCheckError,
+    );
+    await expect(checkEnvironment(production(), postgres(140011))).rejects.toThrow(
+      /PostgreSQL 15\+ required, found 14\.11/,
+    );
+  });
+
+  it('should only warn about an old Postgres in development', async () => {
+    const report = await checkEnvironment(loadConfig({}), postgres(140011));
+    expect(report.warnings).toEqual([expect.stringMatching(/PostgreSQL 15\+ required/)]);
+  });
+
+  it('should warn in production about open status routes, Swagger and debug logging', async () => {
+    const report = await checkEnvironment(
+      production({ SWAGGER_ENABLED: 'true', LOG_LEVEL: 'debug' }),
+      postgres(150020),
+    );
+    expect(report.postgresVersion).toBe('15.20');
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/HEALTH_TOKEN is not set/),
+      expect.stringMatching(/Swagger UI is enabled in production/),
+      expect.stringMatching(/LOG_LEVEL=debug/),
+    ]);
+  });
+
+  it('should pass a well-configured production quietly', async () => {
+    const report = await checkEnvironment(
+      production({ HEALTH_TOKEN: 'a-long-enough-secret-token' }),
+      postgres(150020),
+    );
+    expect(report.warnings).toEqual([]);
+  });
+});
