@@ -18,6 +18,7 @@ import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -36,6 +37,7 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot(loggerOptions(config.app)),
         LifecycleModule,
         DatabaseModule.forRoot(dataSource),
+        MetricsModule,
         HealthModule,
         SessionsModule,
         GatewayModule,

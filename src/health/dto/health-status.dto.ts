@@ -1,0 +1,91 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class MemoryMbDto {
+  @ApiProperty({ example: 42.1 })
+  heapUsed!: number;
+
+  @ApiProperty({ example: 64 })
+  heapTotal!: number;
+
+  @ApiProperty({ example: 120.5 })
+  rss!: number;
+}
+
+export class DatabasePoolDto {
+  @ApiProperty({ example: 3, description: 'Connections open (idle + in use)' })
+  total!: number;
+
+  @ApiProperty({ example: 2 })
+  idle!: number;
+
+  @ApiProperty({ example: 0, description: 'Queries waiting for a free connection' })
+  waiting!: number;
+
+  @ApiProperty({ example: 10, description: 'DB_POOL_MAX' })
+  max!: number;
+}
+
+export class DatabaseStatusDto {
+  @ApiProperty({ type: DatabasePoolDto })
+  pool!: DatabasePoolDto;
+
+  @ApiProperty({ example: true, description: 'The LISTEN connection for domain events is up' })
+  listening!: boolean;
+}
+
+export class RequestsStatusDto {
+  @ApiProperty({ example: 1, description: 'Responses not yet finished (this one included)' })
+  inFlight!: number;
+
+  @ApiProperty({ example: 1234, description: 'Responses finished since the process started' })
+  completed!: number;
+}
+
+export class FeaturesDto {
+  @ApiProperty({ example: true, description: 'Swagger UI at /api-docs (SWAGGER_ENABLED)' })
+  docs!: boolean;
+
+  @ApiProperty({ example: false, description: '/health/status and /metrics need HEALTH_TOKEN' })
+  healthToken!: boolean;
+
+  @ApiProperty({ example: true, description: 'Pending migrations run at boot (DB_MIGRATIONS_RUN)' })
+  migrationsRun!: boolean;
+}
+
+/** `GET /health/status`: what an operator wants to see at a glance. Behind HEALTH_TOKEN. */
+export class HealthStatusDto {
+  @ApiProperty({ example: 'READY', enum: ['STARTING', 'READY', 'DRAINING', 'STOPPED'] })
+  lifecycle!: string;
+
+  @ApiProperty({ example: 3600.5, description: 'Process uptime in seconds' })
+  uptimeSeconds!: number;
+
+  @ApiProperty({ example: '0.1.0' })
+  version!: string;
+
+  @ApiProperty({ example: 'v20.19.0' })
+  nodeVersion!: string;
+
+  @ApiProperty({ example: 'production' })
+  environment!: string;
+
+  @ApiProperty({ type: MemoryMbDto, description: 'process.memoryUsage() in MB' })
+  memoryMb!: MemoryMbDto;
+
+  @ApiProperty({ type: DatabaseStatusDto })
+  database!: DatabaseStatusDto;
+
+  @ApiProperty({ type: RequestsStatusDto })
+  requests!: RequestsStatusDto;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { sse: 2, 'socket.io': 5 },
+    description: 'Open long-lived connections by kind',
+  })
+  connections!: Record<string, number>;
+
+  @ApiProperty({ type: FeaturesDto })
+  features!: FeaturesDto;
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Registry } from 'prom-client';
+import { ErrorEnvelope } from '../../common/errors/error-envelope';
+import { HealthTokenGuard } from '../auth/health-token.guard';
+
+/** Prometheus scrape endpoint, outside the /api prefix; behind HEALTH_TOKEN when it is set. */
+@ApiTags('health')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly registry: Registry) {}
+
+  @Get()
+  @UseGuards(HealthTokenGuard)
+  @ApiBearerAuth()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', type: String })
+  @ApiUnauthorizedResponse({ type: ErrorEnvelope, description: 'HEALTH_TOKEN is set and missing' })
+  async metrics(@Res({ passthrough: true }) res: Response): Promise<string> {
+    res.setHeader('Content-Type', this.registry.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    return this.registry.metrics();
+  }
+}
