@@ -21,7 +21,10 @@ import { StartupSequence } from './lifecycle/startup/startup-sequence';
  * "Startup" 1–6), then the shutdown signals. Any failure is one fatal line and exit 1.
  */
 let bootLog: BootLogger = createBootLogger();
+/** Until the drain can run, a signal stops startup cleanly (embedded Postgres included). */
+const STARTUP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 let embedded: EmbeddedDatabase | undefined;
+let startupFailed = false;
 
 function urls(config: AppConfig, port: number): Record<string, string> {
   const host =
@@ -44,6 +47,9 @@ async function bootstrap(): Promise<void> {
   bootLog = createBootLogger(config.app);
   const startup = new StartupSequence(bootLog);
   startup.armDeadline(config.app.startupTimeoutMs);
+  const stopStartupOnSignal = (signal: NodeJS.Signals): void =>
+    failStartup(new Error(`${signal} during startup: stopped before taking any traffic`));
+  STARTUP_SIGNALS.forEach((signal) => process.once(signal, stopStartupOnSignal));
   await startup.step('configuration', () => Date.now() - configStarted);
 
   const dataSource = await startup.step('database', async () => {
@@ -75,6 +81,7 @@ async function bootstrap(): Promise<void> {
     return setupApp(created);
   });
   // Before listen and before the "started" line: a SIGTERM from then on drains, never kills.
+  STARTUP_SIGNALS.forEach((signal) => process.removeListener(signal, stopStartupOnSignal));
   installShutdownSignals(app, { embeddedDatabase: embedded });
   const port = await startup.step('listen', () => listen(app, config.app.port, config.app.host));
 
@@ -95,6 +102,10 @@ async function bootstrap(): Promise<void> {
 
 /** One fatal line, the embedded database stopped (bounded) so no orphan is left, exit 1. */
 function failStartup(error: unknown): void {
+  if (startupFailed) {
+    return;
+  }
+  startupFailed = true;
   bootLog.fatal(error instanceof Error ? error.message : String(error));
   const stopping = embedded?.stop() ?? Promise.resolve();
   const bound = new Promise((resolve) => setTimeout(resolve, 5000));

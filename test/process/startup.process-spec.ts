@@ -190,6 +190,27 @@ describe('startup sequence (process)', () => {
     }
   });
 
+  it('should stop at once on SIGTERM during startup, with one line', async () => {
+    const hole = await blackHole();
+    try {
+      const server = ServerProcess.start({
+        PORT: '0',
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${hole.port}/renovation`,
+      });
+      await server.waitFor((line) => line.step === 'configuration');
+      server.kill('SIGTERM');
+      const { code } = await server.exited;
+
+      expect(code).toBe(1);
+      const fatal = server.lines.filter((line) => line.level === FATAL);
+      expect(fatal.map((line) => line.msg)).toEqual([
+        'SIGTERM during startup: stopped before taking any traffic',
+      ]);
+    } finally {
+      await hole.close();
+    }
+  });
+
   it('should run migrations once when two replicas start at the same time', async () => {
     const scratch = await createScratchDatabase('replicas');
     const servers = [0, 1].map(() => ServerProcess.start({ PORT: '0', DATABASE_URL: scratch.url }));
