@@ -1,0 +1,159 @@
+/**
+ * npm run bench:gateway — cross-replica fan-out through Postgres NOTIFY, measured end to end with
+ * real clients. Two built servers (SERVER_ENTRY, default dist/main.js; this script builds nothing)
+ * on a fresh database created on BENCH_PG_URL's server (dropped afterwards). SOCKETS socket.io
+ * clients and STREAMS EventSources on instance B watch one session; MESSAGES messages are posted
+ * through instance A's REST API, CONCURRENCY at a time. Latency is from the POST being sent to the
+ * event arriving at each client. Then RESUME_GAP messages are posted while one socket is away and
+ * its join with afterSeq is timed.
+ *
+ *   SERVER_ENTRY=dist-gateway/main.js npm run bench:gateway
+ */
+import { Client } from 'pg';
+import { LiveEventSource, LiveSocket, eventually } from '../test/support/live-clients';
+import { ServerProcess } from '../test/support/server-process';
+
+const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SOCKETS = Number(process.env.SOCKETS ?? 200);
+const STREAMS = Number(process.env.STREAMS ?? 50);
+const MESSAGES = Number(process.env.MESSAGES ?? 200);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
+const RESUME_GAP = Number(process.env.RESUME_GAP ?? 1000);
+
+interface Message {
+  seq: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) {
+    throw new Error(`POST ${url} answered ${response.status}`);
+  }
+  return response.json();
+}
+
+async function main(): Promise<void> {
+  const database = `renovation_bench_gateway_${process.pid}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  // info: the "started" line that carries the port is logged at info.
+  const env = { DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'info' };
+  const a = ServerProcess.start(env);
+  const b = ServerProcess.start(env);
+  const clients: Array<{ close(): void }> = [];
+  try {
+    const [portA, portB] = await Promise.all([a.started(60_000), b.started(60_000)]);
+    const urlA = `http://127.0.0.1:${portA}`;
+    const urlB = `http://127.0.0.1:${portB}`;
+    const session = (await post(`${urlA}/api/sessions`, { title: 'bench' })) as { id: string };
+    const sockets: LiveSocket[] = [];
+    for (let index = 0; index < SOCKETS; index += 1) {
+      const socket = await LiveSocket.connect(urlB);
+      await socket.request('session:join', { sessionId: session.id });
+      sockets.push(socket);
+    }
+    const streams: LiveEventSource[] = [];
+    for (let index = 0; index < STREAMS; index += 1) {
+      const stream = new LiveEventSource(`${urlB}/api/sessions/${session.id}/events`);
+      await stream.waitFor('snapshot');
+      streams.push(stream);
+    }
+    clients.push(...sockets, ...streams);
+
+    // Arrivals are kept by seq and matched to send times at the end: an event may reach a client
+    // on B before the 201 from A has reached this script.
+    const arrivals = new Map<number, number[]>();
+    let delivered = 0;
+    const record = (message: Message): void => {
+      const at = performance.now();
+      arrivals.set(message.seq, [...(arrivals.get(message.seq) ?? []), at]);
+      delivered += 1;
+    };
+    sockets.forEach((socket) => socket.socket.on('message.created', record));
+    streams.forEach((stream) =>
+      stream.source.addEventListener('message.created', (event) =>
+        record(JSON.parse(event.data) as Message),
+      ),
+    );
+
+    const sentAt = new Map<number, number>();
+    const benchStarted = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < MESSAGES) {
+          next += 1;
+          const at = performance.now();
+          const message = (await post(`${urlA}/api/sessions/${session.id}/messages`, {
+            content: `bench ${next}`,
+          })) as Message;
+          sentAt.set(message.seq, at);
+        }
+      }),
+    );
+    const expected = MESSAGES * (SOCKETS + STREAMS);
+    await eventually(
+      () => (delivered >= expected ? true : undefined),
+      `${expected} deliveries (have ${delivered})`,
+      60_000,
+    );
+    const elapsed = performance.now() - benchStarted;
+    const latencies = [...arrivals].flatMap(([seq, times]) =>
+      times.map((at) => at - (sentAt.get(seq) ?? NaN)),
+    );
+    latencies.sort((x, y) => x - y);
+    console.log(
+      `fan-out A→B: ${MESSAGES} messages × ${SOCKETS} socket.io + ${STREAMS} SSE clients = ` +
+        `${latencies.length}/${expected} deliveries in ${Math.round(elapsed)} ms`,
+    );
+    console.log(
+      `  POST sent → event at client: p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
+        `p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
+        `max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
+    );
+
+    // Resume: one socket away while RESUME_GAP messages are posted, then rejoins with its seq.
+    const away = sockets[0]!;
+    const lastSeq = Math.max(...away.seqs(), 0);
+    away.close();
+    for (let index = 0; index < RESUME_GAP; index += 1) {
+      await post(`${urlA}/api/sessions/${session.id}/messages`, { content: `gap ${index}` });
+    }
+    const back = await LiveSocket.connect(urlA);
+    clients.push(back);
+    const joinStarted = performance.now();
+    const ack = await back.request<{ missed: Message[] }>('session:join', {
+      sessionId: session.id,
+      afterSeq: lastSeq,
+    });
+    const joinMs = performance.now() - joinStarted;
+    const ordered = ack.missed.every((m, i, all) => i === 0 || all[i - 1]!.seq < m.seq);
+    console.log(
+      `resume: join with afterSeq after a gap of ${RESUME_GAP} messages → ${ack.missed.length} ` +
+        `missed (${ordered ? 'in order' : 'OUT OF ORDER'}) in ${joinMs.toFixed(1)} ms`,
+    );
+  } finally {
+    clients.forEach((client) => client.close());
+    a.kill('SIGTERM');
+    b.kill('SIGTERM');
+    await Promise.all([a.exited, b.exited]);
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
