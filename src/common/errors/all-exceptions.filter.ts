@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
 import { defaultCode, type ErrorBody, type ErrorEnvelope } from './error-envelope';
 import { mapInfrastructureError } from './infrastructure-errors';
+import { isProbePath } from '../logging/logger-options';
 
 interface Described {
   status: number;
@@ -69,7 +70,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     };
     const requestId = typeof request.id === 'string' ? request.id : '';
 
-    if (final.status >= 500) {
+    // A probe's deliberate 503 (not ready) is an answer, not a failure (see isProbePath).
+    const deliberateProbeAnswer =
+      exception instanceof HttpException && isProbePath(request.originalUrl);
+    if (final.status >= 500 && !deliberateProbeAnswer) {
       this.logger.error(
         { err: exception, requestId },
         `${request.method} ${request.originalUrl} failed`,

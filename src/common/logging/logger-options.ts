@@ -7,6 +7,15 @@ import { requestIdFor } from './request-id';
 /** Probes and scrapes would drown the request log: they log at debug only. */
 const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
+/**
+ * Health and metrics routes. Their deliberate answers, a readiness 503 included (starting,
+ * draining, a dependency down), are not failures: they log at debug, and ReadinessService logs
+ * each change of verdict once. Only a 500 from them is an error.
+ */
+export function isProbePath(url: string | undefined): boolean {
+  return QUIET_PATHS.test(url ?? '');
+}
+
 type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
 
 function routeOf(req: IncomingMessage): string | undefined {
@@ -32,11 +41,11 @@ export function loggerOptions(app: AppConfig['app']): Params {
         censor: '[redacted]',
       },
       customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        if (isProbePath(req.url) && res.statusCode !== 500) {
+          return 'debug';
+        }
         if (res.statusCode >= 500 || error) {
           return 'error';
-        }
-        if (QUIET_PATHS.test(req.url ?? '')) {
-          return 'debug';
         }
         return res.statusCode >= 400 ? 'warn' : 'info';
       },
