@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { type ClientRequest, get } from 'node:http';
 import { Registry, register as globalRegistry } from 'prom-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -21,6 +22,21 @@ const ENVELOPE = {
   code: expect.any(String) as string,
   requestId: expect.any(String) as string,
 };
+
+/** Opens a streaming GET and resolves once the response headers arrived (the stream is open). */
+function openStream(target: string): Promise<ClientRequest> {
+  return new Promise((resolve, reject) => {
+    const req = get(target, { headers: { Accept: 'text/event-stream' } }, (res) => {
+      res.on('error', () => undefined);
+      if (res.statusCode === 200) {
+        resolve(req);
+      } else {
+        reject(new Error(`stream answered ${res.statusCode}`));
+      }
+    });
+    req.on('error', () => undefined);
+  });
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -205,6 +221,33 @@ describe('health and metrics (e2e)', () => {
         ]),
       );
       expect(JSON.stringify(counts)).not.toContain('no-such-route');
+    });
+
+    it('should count an open SSE stream in /metrics and /health/status', async () => {
+      const session = await request(url)
+        .post('/api/sessions')
+        .send({ title: 'metrics' })
+        .expect(201);
+      const stream = await openStream(`${url}/api/sessions/${session.body.id as string}/events`);
+      try {
+        const samples = await scrape();
+        const status = await request(url).get('/health/status').set('Authorization', AUTH);
+
+        expect(
+          samples.find(
+            (sample) => sample.name === 'long_lived_connections' && sample.labels.kind === 'sse',
+          )?.value,
+        ).toBe(1);
+        expect(status.body.connections).toEqual({ sse: 1, 'socket.io': 0 });
+      } finally {
+        stream.destroy();
+      }
+    });
+
+    it('should carry the metrics other modules register in the same registry', async () => {
+      const response = await request(url).get('/metrics').set('Authorization', AUTH).expect(200);
+
+      expect(response.text).toContain('# TYPE shutdown_phase_duration_seconds gauge');
     });
 
     it('should use a registry of its own, not prom-client global one', () => {
