@@ -6,6 +6,7 @@ import type { App } from 'supertest/types';
 import type { ErrorEnvelope } from '../src/common/errors/error-envelope';
 import type { CreateMessageAck, JoinSessionAck } from '../src/gateway/gateway.events';
 import { NotificationListener } from '../src/database/notification-listener';
+import { LiveEvents } from '../src/gateway/fanout/live-events';
 import { SseStreams } from '../src/gateway/sse/sse-streams';
 import { MessagesService } from '../src/sessions/messages.service';
 import { PrincipalResolver } from '../src/sessions/principal/principal';
@@ -192,6 +193,34 @@ describe('gateway (e2e)', () => {
       expect(ack).toMatchObject({ success: false, statusCode: 400, code: 'VALIDATION_FAILED' });
       expect((ack.details as Array<{ field: string }>).map((detail) => detail.field)).toEqual(
         expect.arrayContaining(fields),
+      );
+    });
+
+    it('should stop watching a session for a socket that left in the middle of its join', async () => {
+      const sessionId = await createSession();
+      const messages = app.get(MessagesService);
+      const original = messages.listAfter.bind(messages);
+      const client = await socket();
+      const gone = new Promise<void>((resolve) =>
+        client.socket.once('disconnect', () => resolve()),
+      );
+      jest.spyOn(messages, 'listAfter').mockImplementationOnce(async (...args) => {
+        client.close();
+        await gone;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return original(...args);
+      });
+      client.socket.emit('session:join', { sessionId, afterSeq: 0 });
+      await gone;
+      const live = app.get(LiveEvents);
+      await eventually(
+        () => (jest.mocked(messages.listAfter).mock.calls.length > 0 ? true : undefined),
+        'the join to read',
+      );
+      jest.restoreAllMocks();
+      await eventually(
+        () => (live.isWatched(sessionId) ? undefined : true),
+        'the session to be unwatched',
       );
     });
 
@@ -436,6 +465,34 @@ describe('gateway (e2e)', () => {
       await request(server).delete(`/api/sessions/${sessionId}`).expect(204);
       expect(await stream.waitFor('session.deleted')).toEqual({ sessionId });
       expect(await client.waitFor('session.deleted')).toEqual({ sessionId });
+    });
+  });
+
+  describe('GET /metrics', () => {
+    it('should count fan-out once per event, its lag, and the open connections per kind', async () => {
+      const sessionId = await createSession();
+      const clients = await Promise.all([socket(), socket()]);
+      await Promise.all(clients.map((client) => client.request('session:join', { sessionId })));
+      const stream = eventSource(sessionId);
+      await stream.waitFor('snapshot');
+      const metric = (text: string, line: RegExp): number =>
+        Number(line.exec(text)?.[1] ?? Number.NaN);
+      const before = (await request(server).get('/metrics').expect(200)).text;
+      const message = await post(sessionId, 'counted');
+      await stream.waitFor<Message>('message.created', (live) => live.seq === message.seq);
+
+      const after = (await request(server).get('/metrics').expect(200)).text;
+      const delivered = /^gateway_live_events_total\{type="message.created"\} (\d+)$/m;
+      // One resolution for three clients on this instance.
+      expect(metric(after, delivered) - (metric(before, delivered) || 0)).toBe(1);
+      expect(metric(after, /^gateway_live_event_lag_seconds_count (\d+)$/m)).toBeGreaterThan(0);
+      expect(metric(after, /^gateway_watched_sessions (\d+)$/m)).toBeGreaterThanOrEqual(1);
+      expect(
+        metric(after, /^long_lived_connections\{kind="socket.io"\} (\d+)$/m),
+      ).toBeGreaterThanOrEqual(2);
+      expect(metric(after, /^long_lived_connections\{kind="sse"\} (\d+)$/m)).toBeGreaterThanOrEqual(
+        1,
+      );
     });
   });
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LiveEvents } from './fanout/live-events';
+import { LiveEventsMetrics } from './fanout/live-events.metrics';
 import { SessionsModule } from './sessions.port';
 import { SessionRooms } from './socket/session-rooms';
 import { SessionsGateway } from './socket/sessions.gateway';
@@ -18,6 +19,7 @@ import { SseStreams } from './sse/sse-streams';
   controllers: [SessionEventsController],
   providers: [
     LiveEvents,
+    LiveEventsMetrics,
     SessionRooms,
     SocketConnections,
     SessionsGateway,

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { concatMap, filter, map, type Subscription } from 'rxjs';
-import { DOMAIN_EVENTS_CHANNEL } from '../../database/database.module';
+import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
 import { NotificationListener } from '../../database/notification-listener';
 import { type DomainEvent, parseDomainEvent } from '../../sessions/events/domain-event';
 import type { ResyncEvent, SessionLiveEvent } from '../gateway.events';
+import { LiveEventsMetrics } from './live-events.metrics';
 import { MessagesService, type Principal, SessionsService } from '../sessions.port';
 
 export type LiveEventListener = (event: SessionLiveEvent) => void;
@@ -26,20 +27,32 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     private readonly listener: NotificationListener,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
-  ) {}
+    private readonly metrics: LiveEventsMetrics,
+  ) {
+    metrics.watchedSessionsFrom(() => this.watchers.size);
+  }
 
   onModuleInit(): void {
     this.subscriptions.push(
       this.listener.notifications$
         .pipe(
           filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
-          map((notification) => parseDomainEvent(notification.payload)),
-          filter((event): event is DomainEvent => event !== null),
-          concatMap((event) => this.resolve(event)),
+          map((notification) => ({
+            event: parseDomainEvent(notification.payload),
+            receivedAt: performance.now(),
+          })),
+          filter((received): received is { event: DomainEvent; receivedAt: number } =>
+            Boolean(received.event),
+          ),
+          concatMap(async ({ event, receivedAt }) => ({
+            live: await this.resolve(event),
+            receivedAt,
+          })),
         )
-        .subscribe((event) => {
-          if (event) {
-            this.deliver(event);
+        .subscribe(({ live, receivedAt }) => {
+          if (live) {
+            this.deliver(live);
+            this.metrics.delivered(live.type, receivedAt);
           }
         }),
       // Notifications sent while the connection was down are lost for good: every watcher reloads.
@@ -72,12 +85,13 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Sessions watched on this instance (for tests and metrics). */
-  watchedSessions(): number {
-    return this.watchers.size;
+  /** Whether a local socket room or SSE stream watches `sessionId`. */
+  isWatched(sessionId: string): boolean {
+    return this.watchers.has(sessionId);
   }
 
   private resync(sessionId: string, reason: ResyncEvent['reason']): void {
+    this.metrics.resync(reason);
     this.deliver({ type: 'resync', sessionId, data: { sessionId, reason } });
   }
 

@@ -101,6 +101,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (ack as AckCallback<JoinSessionAck>)(response);
     }
     this.rooms.completeJoin(socket, sessionId, new Set(response.missed.map((m) => m.seq)));
+    if (socket.disconnected) {
+      // It left while the join was reading: handleDisconnect ran before the room was ours to drop.
+      this.rooms.disconnected(socket.id);
+    }
   }
 
   @SubscribeMessage('session:leave')
