@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CreateMessageDto } from './dto/create-message.dto';
 import type { MessageDto } from './dto/message.dto';
-import { publishDomainEvent } from './events/domain-event';
 import { SessionNotFoundException } from './exceptions/session-not-found.exception';
-import { MessageRole } from './message-role';
 import type { Principal } from './principal/principal';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageDto } from './sessions.mapper';
+import { insertMessageStatement } from './sql/message-writes.sql';
 import { queryRows } from './sql/query-rows';
 
 /**
@@ -18,39 +17,24 @@ export class MessagesService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts and publishes `message.created` in one transaction; resolves only once it committed.
-   * The owner check and the insert are one statement. It locks the session row (FOR NO KEY UPDATE,
-   * which still lets the foreign key's KEY SHARE through) so that messages of one session commit
-   * in seq order: a reader resuming "after seq N" can never later see a smaller seq appear.
+   * Inserts and publishes `message.created` in one statement (insertMessageStatement), which is its
+   * own transaction: resolves only once it committed. No row: no such session for this owner.
    */
   async create(
     principal: Principal,
     sessionId: string,
     dto: CreateMessageDto,
   ): Promise<MessageDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const [row] = await queryRows<MessageRow>(
-        manager,
-        `WITH session AS (
-           SELECT id FROM sessions WHERE id = $1 AND owner_id = $2 FOR NO KEY UPDATE
-         )
-         INSERT INTO messages (session_id, role, content)
-         SELECT id, $3, $4 FROM session
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [sessionId, principal.ownerId, dto.role ?? MessageRole.USER, dto.content],
-      );
-      if (row === undefined) {
-        throw new SessionNotFoundException(sessionId);
-      }
-      await publishDomainEvent(manager, {
-        type: 'message.created',
-        sessionId,
-        ownerId: principal.ownerId,
-        messageId: row.id,
-        seq: row.seq,
-      });
-      return toMessageDto(row);
-    });
+    const statement = insertMessageStatement(principal.ownerId, sessionId, dto);
+    const [row] = await queryRows<MessageRow>(
+      this.dataSource.manager,
+      statement.sql,
+      statement.parameters,
+    );
+    if (row === undefined) {
+      throw new SessionNotFoundException(sessionId);
+    }
+    return toMessageDto(row);
   }
 
   /**

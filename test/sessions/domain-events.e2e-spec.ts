@@ -4,11 +4,9 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { DOMAIN_EVENTS_CHANNEL } from '../../src/database/domain-events-channel';
-import {
-  type DomainEvent,
-  parseDomainEvent,
-  publishDomainEvent,
-} from '../../src/sessions/events/domain-event';
+import { type DomainEvent, parseDomainEvent } from '../../src/sessions/events/domain-event';
+import { insertMessageStatement } from '../../src/sessions/sql/message-writes.sql';
+import { updateSessionStatement } from '../../src/sessions/sql/session-writes.sql';
 import { testDatabaseUrl } from '../support/test-app';
 import { createSessionsTestApp } from './sessions-test-app';
 
@@ -112,26 +110,42 @@ describe('domain events (e2e)', () => {
     expect(seen.map((event) => event.type)).toEqual(['session.created', 'session.deleted']);
   });
 
-  it('should never deliver the event of a transaction that rolled back after publishing', async () => {
+  /*
+   * The services' own statements carry their NOTIFY (sql/write-with-event.sql.ts). Run here where
+   * they can be made to fail: inside a transaction that fails after them, or failing themselves.
+   * The same statement committed afterwards is the control: it does publish.
+   */
+  it('should never deliver the event of a write whose transaction rolled back', async () => {
     const dataSource = app.get(DataSource);
     const created = await request(server).post('/api/sessions').send({ title: 'e' }).expect(201);
     const id = created.body.id as string;
+    const update = updateSessionStatement(ownerId, id, { title: 'doomed' })!;
     await expect(
       dataSource.transaction(async (manager) => {
-        await manager.query(`UPDATE sessions SET title = 'doomed' WHERE id = $1`, [id]);
-        await publishDomainEvent(manager, {
-          type: 'session.updated',
-          sessionId: id,
-          ownerId,
-          version: 99,
-        });
+        await manager.query(update.sql, update.parameters);
         await manager.query('SELECT 1 / 0'); // fails: the whole transaction rolls back
       }),
     ).rejects.toThrow(/division by zero/);
+    // A write statement that fails on its own (here the content CHECK, which the API refuses
+    // earlier with a 400) is its own transaction: it publishes nothing either.
+    const invalid = insertMessageStatement(ownerId, id, { content: '' });
+    await expect(dataSource.query(invalid.sql, invalid.parameters)).rejects.toThrow(
+      /CHK_messages_content/,
+    );
+    const [state] = await dataSource.query<Array<{ title: string; messages: string }>>(
+      `SELECT title, (SELECT count(*) FROM messages WHERE session_id = $1) AS messages
+       FROM sessions WHERE id = $1`,
+      [id],
+    );
+    expect(state).toEqual({ title: 'e', messages: '0' });
+    await dataSource.transaction((manager) => manager.query(update.sql, update.parameters));
 
     await request(server).delete(`/api/sessions/${id}`).expect(204);
-    const seen = await eventsUntil(2);
-    expect(seen.map((event) => event.type)).toEqual(['session.created', 'session.deleted']);
-    expect(seen.some((event) => 'version' in event && event.version === 99)).toBe(false);
+    const seen = await eventsUntil(3);
+    expect(seen).toEqual([
+      { type: 'session.created', sessionId: id, ownerId, version: 1 },
+      { type: 'session.updated', sessionId: id, ownerId, version: 2 },
+      { type: 'session.deleted', sessionId: id, ownerId, version: 2 },
+    ]);
   });
 });

@@ -1,9 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
-
 /**
- * What every write publishes, inside its own transaction, with pg_notify: Postgres delivers it on
- * commit only, never for a rolled-back write. Payloads stay small (type and ids); consumers read
+ * What every write publishes, inside its own transaction, with pg_notify (the NOTIFY is part of the
+ * write's statement: see notify-domain-event.sql.ts): Postgres delivers it on commit only, never
+ * for a rolled-back write. Payloads stay small (type and ids); consumers read
  * the rest from the database. `seq` travels as a decimal string (a Postgres bigint).
  */
 export type DomainEvent =
@@ -25,6 +23,15 @@ export type DomainEvent =
 
 export type DomainEventType = DomainEvent['type'];
 
+/** The member of the union that carries `type`. */
+export type DomainEventOf<T extends DomainEventType> = DomainEvent extends infer E
+  ? E extends DomainEvent
+    ? T extends E['type']
+      ? E
+      : never
+    : never
+  : never;
+
 const EVENT_TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   'session.created',
   'session.updated',
@@ -32,14 +39,6 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   'session.phase_changed',
   'message.created',
 ]);
-
-/** Publishes `event` as part of the transaction `manager` runs in. */
-export async function publishDomainEvent(
-  manager: EntityManager,
-  event: DomainEvent,
-): Promise<void> {
-  await manager.query('SELECT pg_notify($1, $2)', [DOMAIN_EVENTS_CHANNEL, JSON.stringify(event)]);
-}
 
 /** The event in a NOTIFY payload, or null for anything that is not one of ours. */
 export function parseDomainEvent(payload: string): DomainEvent | null {

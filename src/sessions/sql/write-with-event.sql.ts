@@ -1,0 +1,42 @@
+import type { DomainEventType } from '../events/domain-event';
+import { type DomainEventSqlFields, notifyDomainEventSql } from '../events/notify-domain-event.sql';
+
+/** A statement and its parameters, as the builders in this folder hand them to queryRows. */
+export interface SqlStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** The name under which the write's RETURNING rows are visible to `event.fields` expressions. */
+export const WRITTEN = 'written';
+
+/**
+ * One statement that writes and publishes the write's domain event: one round trip, and outside
+ * BEGIN/COMMIT its own transaction. The NOTIFY lives inside the statement rather than in a second
+ * `SELECT pg_notify` so a write costs one round trip instead of four (BEGIN, write, notify,
+ * COMMIT) while keeping the guarantee that matters: the event is queued by the same transaction
+ * as the row, so it is delivered on commit only and never for a rolled-back write.
+ *
+ *   WITH <before…>, written AS (<write> RETURNING …),
+ *        notified AS MATERIALIZED (SELECT pg_notify(…) FROM written)
+ *   SELECT written.*, (SELECT count(*) FROM notified) AS notified FROM written
+ *
+ * A WITH query that modifies nothing runs only if the statement reads it, so the final SELECT
+ * reads `notified` (one event per written row; none when nothing was written, e.g. a refused
+ * conditional UPDATE). MATERIALIZED keeps it a separate step, never folded into the count.
+ * `before` are CTEs the write reads, e.g. a row lock taken ahead of an INSERT.
+ */
+export function writeWithEventSql<T extends DomainEventType>(parts: {
+  before?: Record<string, string>;
+  write: string;
+  event: T;
+  fields: DomainEventSqlFields<T>;
+}): string {
+  const ctes = [
+    ...Object.entries(parts.before ?? {}).map(([name, query]) => `${name} AS (${query})`),
+    `${WRITTEN} AS (${parts.write})`,
+    `notified AS MATERIALIZED (${notifyDomainEventSql(parts.event, parts.fields, WRITTEN)})`,
+  ];
+  return `WITH ${ctes.join(',\n')}
+SELECT ${WRITTEN}.*, (SELECT count(*) FROM notified) AS notified FROM ${WRITTEN}`;
+}
