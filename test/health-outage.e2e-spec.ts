@@ -1,7 +1,11 @@
 import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { READINESS_CACHE_TTL_MS } from '../src/health/readiness/database.health';
 import { type EmbeddedCluster, startEmbeddedCluster } from './support/embedded-cluster';
 import { freePort } from './support/ports';
 import { baseUrl, createTestApp } from './support/test-app';
@@ -22,6 +26,18 @@ class OutageProbeController {
 
 @Module({ controllers: [OutageProbeController] })
 class OutageProbeModule {}
+
+/** The postmaster and every backend it forked: freezing only the postmaster leaves sessions alive. */
+function clusterProcesses(dataDir: string): number[] {
+  const postmaster = Number(
+    readFileSync(resolve(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(Number);
+  return [postmaster, ...children];
+}
 
 /** Generous bounds that only catch a hang; none of these is a speed target. */
 const HANG_MS = 10_000;
@@ -75,6 +91,55 @@ describe('a database outage under a running app (e2e)', () => {
     await database?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }, 30_000);
+
+  describe('while Postgres is frozen (SIGSTOP: connections open, no answers)', () => {
+    let frozen: number[] = [];
+
+    beforeAll(() => {
+      frozen = clusterProcesses(dataDir);
+      frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    });
+
+    afterAll(async () => {
+      frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      await probeUntil(url, (answer) => answer.status === 200, RECOVERY_MS);
+    }, RECOVERY_MS + HANG_MS);
+
+    it('should answer /health/ready 503 at the ping deadline, naming the database', async () => {
+      const response = await probeUntil(
+        url,
+        (answer) => answer.status === 503 && /database/.test(String(answer.body.error)),
+        HANG_MS,
+      );
+
+      expect(response.status).toBe(503);
+      expect(response.body.details).toEqual(
+        expect.arrayContaining([
+          { check: 'database', status: 'down', message: 'no answer within 1500 ms' },
+        ]),
+      );
+    });
+
+    it('should not send a ping per probe while one hangs', async () => {
+      const answers: request.Response[] = [];
+      for (let round = 0; round < 2; round += 1) {
+        // Past the cached verdict each time, so every round asks for a fresh ping.
+        await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_TTL_MS + 100));
+        answers.push(
+          ...(await Promise.all(
+            Array.from({ length: 10 }, () => request(url).get('/health/ready').timeout(HANG_MS)),
+          )),
+        );
+      }
+      const status = await request(url).get('/health/status').timeout(HANG_MS).expect(200);
+
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 503));
+      // Several cache expiries against a frozen server: one hung ping holds one connection.
+      const { total, idle, waiting } = status.body.database.pool;
+      expect(total - idle).toBeLessThanOrEqual(1);
+      expect(waiting).toBe(0);
+    });
+  });
 
   describe('while Postgres is down', () => {
     beforeAll(async () => {
