@@ -6,7 +6,8 @@
  * MessagesService.create directly (the database part alone, without HTTP noise).
  *
  * RTT_MS > 0 puts the app behind a TCP proxy that delays every chunk by RTT_MS / 2 each way, as a
- * database across a network would: the cost of each round trip then shows.
+ * database across a network would: the cost of each round trip then shows. Node's timers round a
+ * delay up to whole milliseconds, so use even values (RTT_MS=2: at least 1 ms each way).
  *
  *   WRITES=2000 RTT_MS=1 npm run bench:writes
  */
