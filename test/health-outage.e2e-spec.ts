@@ -78,7 +78,8 @@ describe('a database outage under a running app (e2e)', () => {
     port = await freePort();
     database = await startDatabase();
     app = await createTestApp({
-      env: { DATABASE_URL: database.url },
+      // Short, so that the frozen-server test below sees the client give up quickly.
+      env: { DATABASE_URL: database.url, DB_STATEMENT_TIMEOUT_MS: '1500' },
       imports: [OutageProbeModule],
       listen: true,
     });
@@ -118,6 +119,13 @@ describe('a database outage under a running app (e2e)', () => {
           { check: 'database', status: 'down', message: 'no answer within 1500 ms' },
         ]),
       );
+    });
+
+    it('should answer an API route 503 once the client-side query timeout passes, not hang', async () => {
+      const response = await request(url).get('/api/outage-probe').timeout(HANG_MS);
+
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ success: false, code: 'DATABASE_UNAVAILABLE' });
     });
 
     it('should not send a ping per probe while one hangs', async () => {

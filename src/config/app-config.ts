@@ -20,6 +20,8 @@ export interface AppConfig {
     url: string | undefined;
     poolMax: number;
     connectTimeoutMs: number;
+    /** Server-side statement_timeout; the client gives up one second later (frozen server). */
+    statementTimeoutMs: number;
     migrationsRun: boolean;
     embedded: { port: number; dataDir: string };
   };
@@ -68,6 +70,7 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
       url: env.DATABASE_URL,
       poolMax: env.DB_POOL_MAX,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       migrationsRun: env.DB_MIGRATIONS_RUN ?? env.NODE_ENV !== 'production',
       embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },

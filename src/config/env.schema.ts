@@ -51,6 +51,7 @@ export const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_CONNECT_TIMEOUT_MS: milliseconds('DB_CONNECT_TIMEOUT_MS').default(15000),
+  DB_STATEMENT_TIMEOUT_MS: milliseconds('DB_STATEMENT_TIMEOUT_MS').default(15000),
   DB_MIGRATIONS_RUN: booleanFlag.optional(),
   EMBEDDED_PG_PORT: port('EMBEDDED_PG_PORT').default(54329),
   EMBEDDED_PG_DATA_DIR: z.string().min(1).default('.data/postgres'),

@@ -7,7 +7,11 @@ import { MIGRATIONS } from './migrations';
  * (ormconfig.ts). Entities and migrations are listed explicitly: no globs, so the build output and
  * ts-node see exactly the same set.
  */
-export function dataSourceOptions(url: string, poolMax = 10): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolMax = 10,
+  statementTimeoutMs = 15_000,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -25,8 +29,11 @@ export function dataSourceOptions(url: string, poolMax = 10): DataSourceOptions 
     extra: {
       max: poolMax,
       connectionTimeoutMillis: 5000,
-      // Bounded statements: a stuck query must not outlive the shutdown deadline.
-      statement_timeout: 15000,
+      // Bounded statements: a stuck query must not outlive the shutdown deadline. The server
+      // enforces statement_timeout; a frozen or partitioned server cannot, so the client gives up
+      // a second later too (answered as 503 DATABASE_UNAVAILABLE, not a hang).
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 1000,
     },
   };
 }

@@ -13,7 +13,7 @@ export async function openDatabase(
     throw new Error('no database URL: set DATABASE_URL, or start the embedded database first');
   }
   const url = db.url;
-  const dataSource = new DataSource(dataSourceOptions(url, db.poolMax));
+  const dataSource = new DataSource(dataSourceOptions(url, db.poolMax, db.statementTimeoutMs));
   await connectWithRetry(dataSource, url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
     logger.warn(
       `${describeDatabaseUrl(url)}: attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,

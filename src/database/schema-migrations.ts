@@ -1,4 +1,4 @@
-import { type DataSource, MigrationExecutor } from 'typeorm';
+import { type DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 
 /** Startup stops with this when migrations are pending and may not run here (production default). */
 export class PendingMigrationsError extends Error {
@@ -16,6 +16,22 @@ export class PendingMigrationsError extends Error {
  * nothing pending.
  */
 export const MIGRATION_LOCK_KEY = 727_274_001;
+
+/**
+ * Polls pg_try_advisory_lock rather than blocking in pg_advisory_lock: a replica waiting behind
+ * another's long migration must not hit statement_timeout; STARTUP_TIMEOUT_MS bounds the wait.
+ */
+async function waitForLock(lockHolder: QueryRunner): Promise<void> {
+  for (;;) {
+    const rows = (await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK_KEY,
+    ])) as Array<{ locked: boolean }>;
+    if (rows[0]?.locked === true) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 export interface MigrationOutcome {
   applied: string[];
@@ -40,7 +56,7 @@ export async function applyOrVerifyMigrations(
   const lockHolder = dataSource.createQueryRunner();
   await lockHolder.connect();
   try {
-    await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await waitForLock(lockHolder);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return { applied: applied.map((migration) => migration.name) };
   } finally {
