@@ -29,11 +29,17 @@ describe('gateway across two instances (process)', () => {
   let urlA: string;
   let urlB: string;
   const open: Array<{ close(): void }> = [];
+  const servers: ServerProcess[] = [];
+
+  function start(): ServerProcess {
+    const server = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
+    servers.push(server);
+    return server;
+  }
 
   beforeAll(async () => {
-    const env = { DATABASE_URL: testDatabaseUrl(), PORT: '0' };
-    a = ServerProcess.start(env);
-    b = ServerProcess.start(env);
+    a = start();
+    b = start();
     const [portA, portB] = await Promise.all([a.started(), b.started()]);
     urlA = `http://127.0.0.1:${portA}`;
     urlB = `http://127.0.0.1:${portB}`;
@@ -44,10 +50,13 @@ describe('gateway across two instances (process)', () => {
   });
 
   afterAll(async () => {
-    for (const server of [a, b]) {
-      server.kill('SIGTERM');
-    }
+    // Every server this suite started, also one a failed test left running, and never a hang:
+    // SIGKILL whatever has not exited 10 s after SIGTERM.
+    servers.forEach((server) => server.kill('SIGTERM'));
+    const killer = setTimeout(() => servers.forEach((server) => server.kill('SIGKILL')), 10_000);
     const exits = await Promise.all([a.exited, b.exited]);
+    await Promise.all(servers.map((server) => server.exited));
+    clearTimeout(killer);
     exits.forEach((exit) => expect(exit.code).toBe(0));
   }, 30_000);
 
@@ -139,7 +148,7 @@ describe('gateway across two instances (process)', () => {
   });
 
   it('should tell its clients on SIGTERM, exit 0, and let them resume on another instance without loss', async () => {
-    const c = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
+    const c = start();
     const urlC = `http://127.0.0.1:${await c.started()}`;
     const sessionId = await createSession(urlA);
     const socketOnC = await socket(urlC);
