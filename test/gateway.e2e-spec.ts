@@ -12,14 +12,7 @@ import { MessagesService } from '../src/sessions/messages.service';
 import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
 import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
-
-const ENVELOPE = {
-  success: false,
-  statusCode: expect.any(Number) as number,
-  error: expect.any(String) as string,
-  code: expect.any(String) as string,
-  requestId: expect.any(String) as string,
-};
+import { ENVELOPE } from './support/error-envelope';
 
 interface Message {
   id: string;
@@ -493,6 +486,32 @@ describe('gateway (e2e)', () => {
       expect(metric(after, /^long_lived_connections\{kind="sse"\} (\d+)$/m)).toBeGreaterThanOrEqual(
         1,
       );
+    });
+  });
+
+  describe('an event that cannot be read', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('should hint resync to its watchers and keep delivering the next events', async () => {
+      const sessionId = await createSession();
+      const client = await socket();
+      await client.request('session:join', { sessionId });
+      const messages = app.get(MessagesService);
+      jest
+        .spyOn(messages, 'listAfter')
+        .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+
+      const lost = await post(sessionId, 'its read fails');
+      expect(await client.waitFor('resync')).toEqual({ sessionId, reason: 'event_unavailable' });
+      const next = await post(sessionId, 'read fine');
+      await client.waitFor<Message>('message.created', (live) => live.seq === next.seq);
+      expect(client.seqs()).toEqual([next.seq]);
+      // What the hint asks for: a resume from the last seq seen gets the lost one back.
+      const resumed = await client.request<JoinSessionAck>('session:join', {
+        sessionId,
+        afterSeq: lost.seq - 1,
+      });
+      expect(resumed.missed.map((m) => m.seq)).toEqual([lost.seq, next.seq]);
     });
   });
 

@@ -9,6 +9,9 @@ import { MessagesService, type Principal, SessionsService } from '../sessions.po
 
 export type LiveEventListener = (event: SessionLiveEvent) => void;
 
+/** Longest a live event's database read may take before it is given up with a resync hint. */
+const RESOLVE_TIMEOUT_MS = 5000;
+
 /**
  * Turns this instance's NOTIFY stream into live events for the sessions someone here watches.
  * A NOTIFY carries ids only, so the message or session is read from the database once per event
@@ -110,54 +113,24 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The live event for a domain event, read from the database; null when nobody here watches. */
+  /**
+   * The live event for a domain event, read from the database; null when nobody here watches.
+   * Bounded: events are resolved one at a time, so one hung read must not stall the fan-out of
+   * every session on this instance.
+   */
   private async resolve(event: DomainEvent): Promise<SessionLiveEvent | null> {
     if (!this.watchers.has(event.sessionId)) {
       return null;
     }
-    const principal: Principal = { ownerId: event.ownerId };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${RESOLVE_TIMEOUT_MS} ms`)),
+        RESOLVE_TIMEOUT_MS,
+      );
+    });
     try {
-      switch (event.type) {
-        case 'session.created':
-          // Nobody can watch a session before it exists.
-          return null;
-        case 'session.deleted':
-          return {
-            type: event.type,
-            sessionId: event.sessionId,
-            data: { sessionId: event.sessionId },
-          };
-        case 'session.updated': {
-          const session = await this.sessions.findOne(principal, event.sessionId);
-          return {
-            type: event.type,
-            sessionId: event.sessionId,
-            data: { sessionId: event.sessionId, version: event.version, session },
-          };
-        }
-        case 'session.phase_changed': {
-          const session = await this.sessions.findOne(principal, event.sessionId);
-          return {
-            type: event.type,
-            sessionId: event.sessionId,
-            data: {
-              sessionId: event.sessionId,
-              version: event.version,
-              phase: event.phase,
-              previousPhase: event.previousPhase,
-              session,
-            },
-          };
-        }
-        case 'message.created': {
-          const seq = Number(event.seq);
-          const page = await this.messages.listAfter(principal, event.sessionId, seq - 1, 1);
-          const message = page.items[0];
-          return message && message.seq === seq
-            ? { type: event.type, sessionId: event.sessionId, data: message }
-            : null;
-        }
-      }
+      return await Promise.race([this.read(event), deadline]);
     } catch (error) {
       // Typically the session was deleted in between (its session.deleted follows), or the
       // database is briefly unavailable: tell the watchers to reload rather than fail silently.
@@ -167,6 +140,54 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
       );
       this.resync(event.sessionId, 'event_unavailable');
       return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async read(event: DomainEvent): Promise<SessionLiveEvent | null> {
+    const principal: Principal = { ownerId: event.ownerId };
+    switch (event.type) {
+      case 'session.created':
+        // Nobody can watch a session before it exists.
+        return null;
+      case 'session.deleted':
+        return {
+          type: event.type,
+          sessionId: event.sessionId,
+          data: { sessionId: event.sessionId },
+        };
+      case 'session.updated': {
+        const session = await this.sessions.findOne(principal, event.sessionId);
+        return {
+          type: event.type,
+          sessionId: event.sessionId,
+          data: { sessionId: event.sessionId, version: event.version, session },
+        };
+      }
+      case 'session.phase_changed': {
+        const session = await this.sessions.findOne(principal, event.sessionId);
+        return {
+          type: event.type,
+          sessionId: event.sessionId,
+          data: {
+            sessionId: event.sessionId,
+            version: event.version,
+            phase: event.phase,
+            previousPhase: event.previousPhase,
+            session,
+          },
+        };
+      }
+      case 'message.created': {
+        // The payload's seq is a decimal string (a bigint); Number() also accepts a JSON number.
+        const seq = Number(event.seq);
+        const page = await this.messages.listAfter(principal, event.sessionId, seq - 1, 1);
+        const message = page.items[0];
+        return message && message.seq === seq
+          ? { type: event.type, sessionId: event.sessionId, data: message }
+          : null;
+      }
     }
   }
 }
