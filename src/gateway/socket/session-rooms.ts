@@ -5,7 +5,6 @@ import { type GatewayServer, type GatewaySocket, sessionRoom } from './gateway-s
 
 /** Live events held for a socket while its join reads what it missed. */
 interface PendingJoin {
-  socket: GatewaySocket;
   buffered: SessionLiveEvent[];
 }
 
@@ -44,7 +43,7 @@ export class SessionRooms {
       pendingForSession = new Map();
       this.pending.set(sessionId, pendingForSession);
     }
-    pendingForSession.set(socket.id, { socket, buffered: [] });
+    pendingForSession.set(socket.id, { buffered: [] });
     await socket.join(sessionRoom(sessionId));
   }
 
@@ -69,10 +68,6 @@ export class SessionRooms {
     await socket.leave(sessionRoom(sessionId));
   }
 
-  isMember(socketId: string, sessionId: string): boolean {
-    return this.rooms.get(sessionId)?.members.has(socketId) ?? false;
-  }
-
   /** socket.io leaves rooms on disconnect by itself; this drops our bookkeeping. */
   disconnected(socketId: string): void {
     for (const sessionId of [...this.rooms.keys()]) {
@@ -94,10 +89,11 @@ export class SessionRooms {
       .except([...(pendingForSession?.keys() ?? [])]);
     emitTo(target, event);
     if (event.type === 'session.deleted') {
+      // Nothing more will come. Joins still pending keep their buffer: completeJoin passes the
+      // session.deleted on, abortJoin drops it.
       server.in(sessionRoom(event.sessionId)).socketsLeave(sessionRoom(event.sessionId));
       this.rooms.get(event.sessionId)?.unwatch();
       this.rooms.delete(event.sessionId);
-      this.pending.delete(event.sessionId);
     }
   }
 
