@@ -3,6 +3,7 @@ import { Body, Controller, Get, type INestApplication, Module, Post } from '@nes
 import { IsInt, IsString, Max, MaxLength } from 'class-validator';
 import request from 'supertest';
 import { createTestApp } from './support/test-app';
+import { ENVELOPE } from './support/error-envelope';
 
 class ProbeDto {
   @IsString()
@@ -30,14 +31,6 @@ class ProbeController {
 
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
-
-const ENVELOPE = {
-  success: false,
-  statusCode: expect.any(Number) as number,
-  error: expect.any(String) as string,
-  code: expect.any(String) as string,
-  requestId: expect.any(String) as string,
-};
 
 describe('the HTTP stack (e2e)', () => {
   let app: INestApplication;

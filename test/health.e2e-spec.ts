@@ -11,17 +11,10 @@ import { READINESS_CACHE_TTL_MS } from '../src/health/readiness/database.health'
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { parsePrometheusText, type Sample } from './support/prometheus-text';
 import { baseUrl, createTestApp, testConfig } from './support/test-app';
+import { ENVELOPE } from './support/error-envelope';
 
 const HEALTH_TOKEN = 'health-token-for-the-e2e-suite';
 const AUTH = `Bearer ${HEALTH_TOKEN}`;
-
-const ENVELOPE = {
-  success: false,
-  statusCode: expect.any(Number) as number,
-  error: expect.any(String) as string,
-  code: expect.any(String) as string,
-  requestId: expect.any(String) as string,
-};
 
 /** Opens a streaming GET and resolves once the response headers arrived (the stream is open). */
 function openStream(target: string): Promise<ClientRequest> {

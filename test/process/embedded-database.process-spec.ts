@@ -48,7 +48,7 @@ describe('embedded database (process)', () => {
     expect(ownPostgres).not.toBe(orphan);
 
     third.kill('SIGTERM');
-    await third.exited;
+    expect((await third.exited).code).toBe(0);
     expect(ownPostgres !== undefined && isAlive(ownPostgres)).toBe(false);
   }, 120_000);
 });

@@ -4,14 +4,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { badFields, pluck } from './response-bodies';
 import { createSessionsTestApp } from './sessions-test-app';
-
-const ENVELOPE = {
-  success: false,
-  statusCode: expect.any(Number) as number,
-  error: expect.any(String) as string,
-  code: expect.any(String) as string,
-  requestId: expect.any(String) as string,
-};
+import { ENVELOPE } from '../support/error-envelope';
 
 describe('sessions (e2e)', () => {
   let app: INestApplication;
