@@ -143,6 +143,27 @@ async function main(): Promise<void> {
       `resume: join with afterSeq after a gap of ${RESUME_GAP} messages → ${ack.missed.length} ` +
         `missed (${ordered ? 'in order' : 'OUT OF ORDER'}) in ${joinMs.toFixed(1)} ms`,
     );
+
+    // Drain: SIGTERM B with its remaining long-lived clients open.
+    const stillOnB = sockets.slice(1);
+    const goneAt = new Map<LiveSocket, number>();
+    stillOnB.forEach((socket) =>
+      socket.socket.once('disconnect', () => goneAt.set(socket, performance.now())),
+    );
+    const signalledAt = performance.now();
+    b.kill('SIGTERM');
+    const exit = await b.exited;
+    const exitMs = performance.now() - signalledAt;
+    await eventually(() => (goneAt.size === stillOnB.length ? true : undefined), 'disconnects');
+    const told = stillOnB.filter((socket) => socket.events('server:draining').length > 0).length;
+    const shutdownEvents = streams.filter((stream) => stream.events('shutdown').length > 0).length;
+    const offsets = [...goneAt.values()].map((at) => at - signalledAt).sort((x, y) => x - y);
+    console.log(
+      `drain: SIGTERM to B with ${stillOnB.length} socket.io + ${STREAMS} SSE clients → ` +
+        `exit ${exit.code} after ${Math.round(exitMs)} ms; server:draining to ${told}/${stillOnB.length}, ` +
+        `shutdown event to ${shutdownEvents}/${STREAMS}; socket disconnects spread over ` +
+        `${Math.round(offsets[0] ?? NaN)}–${Math.round(offsets.at(-1) ?? NaN)} ms after the signal`,
+    );
   } finally {
     clients.forEach((client) => client.close());
     a.kill('SIGTERM');
