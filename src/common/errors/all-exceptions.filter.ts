@@ -8,36 +8,9 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
-import { defaultCode, type ErrorBody, type ErrorEnvelope } from './error-envelope';
-import { mapInfrastructureError } from './infrastructure-errors';
+import type { ErrorEnvelope } from './error-envelope';
+import { describeError, toErrorEnvelope } from './error-envelope.factory';
 import { isProbePath } from '../logging/logger-options';
-
-interface Described {
-  status: number;
-  message: string;
-  code: string;
-  details?: unknown[];
-}
-
-function fromHttpException(exception: HttpException): Described {
-  const status = exception.getStatus();
-  const body = exception.getResponse();
-  if (typeof body === 'string') {
-    return { status, message: body, code: defaultCode(status) };
-  }
-  const { message, code, details } = body as Partial<ErrorBody> & { message?: unknown };
-  const text = Array.isArray(message)
-    ? message.join('; ')
-    : typeof message === 'string'
-      ? message
-      : exception.message;
-  return {
-    status,
-    message: text,
-    code: code ?? defaultCode(status),
-    ...(details ? { details } : {}),
-  };
-}
 
 /**
  * Writes the error envelope for every non-2xx answer: HttpExceptions keep their status, known
@@ -59,15 +32,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const request = host.switchToHttp().getRequest<Request & { id?: unknown }>();
     const response = host.switchToHttp().getResponse<Response>();
-    const described =
-      exception instanceof HttpException
-        ? fromHttpException(exception)
-        : (mapInfrastructureError(exception) ?? null);
-    const final: Described = described ?? {
-      status: 500,
-      message: 'Internal server error',
-      code: 'INTERNAL_ERROR',
-    };
+    const final = describeError(exception);
     const requestId = typeof request.id === 'string' ? request.id : '';
 
     // A probe's deliberate 503 (not ready) is an answer, not a failure (see isProbePath).
@@ -85,13 +50,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const envelope: ErrorEnvelope & { stack?: string } = {
-      success: false,
-      statusCode: final.status,
-      error: final.message,
-      code: final.code,
-      ...(final.details ? { details: final.details } : {}),
-      requestId,
-      ...(this.exposeStack && described === null && exception instanceof Error && exception.stack
+      ...toErrorEnvelope(final, requestId),
+      ...(this.exposeStack && !final.expected && exception instanceof Error && exception.stack
         ? { stack: exception.stack }
         : {}),
     };
