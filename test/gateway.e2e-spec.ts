@@ -13,6 +13,7 @@ import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
 import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
 import { ENVELOPE } from './support/error-envelope';
+import { SNAPSHOT_MESSAGES } from '../src/gateway/sse/session-event-stream.service';
 
 interface Message {
   id: string;
@@ -328,6 +329,22 @@ describe('gateway (e2e)', () => {
   });
 
   describe('GET /api/sessions/:id/events (SSE)', () => {
+    it('should carry only the newest messages in the snapshot of a long conversation', async () => {
+      const sessionId = await createSession();
+      const posted: Message[] = [];
+      for (let index = 0; index < SNAPSHOT_MESSAGES + 5; index += 1) {
+        posted.push(await post(sessionId, `message ${index}`));
+      }
+      const stream = eventSource(sessionId);
+      const snapshot = await stream.waitFor('snapshot');
+
+      expect(snapshot).toEqual({
+        session: expect.objectContaining({ id: sessionId }),
+        messages: posted.slice(-SNAPSHOT_MESSAGES),
+        lastSeq: posted.at(-1)?.seq,
+      });
+    });
+
     it('should send a snapshot first, then live events with id: <seq>', async () => {
       const sessionId = await createSession();
       const before = await post(sessionId, 'before');
@@ -433,10 +450,11 @@ describe('gateway (e2e)', () => {
     it('should not keep a stream whose client left while the session was being read', async () => {
       const sessionId = await createSession();
       const messages = app.get(MessagesService);
-      const original = messages.listAfter.bind(messages);
+      // A first connect reads the newest messages (latest); hold that read until the client left.
+      const original = messages.latest.bind(messages);
       const controller = new AbortController();
       const aborted = new Promise((resolve) => setTimeout(resolve, 100));
-      jest.spyOn(messages, 'listAfter').mockImplementationOnce(async (...args) => {
+      jest.spyOn(messages, 'latest').mockImplementationOnce(async (...args) => {
         controller.abort();
         await aborted;
         return original(...args);

@@ -70,4 +70,27 @@ export class MessagesService {
       nextAfter: messages.length > limit ? (items.at(-1)?.seq ?? null) : null,
     };
   }
+
+  /**
+   * The newest `limit` messages, ascending: what a first-time viewer is shown. One statement, read
+   * backwards through IDX_messages_session_seq, however long the conversation is.
+   */
+  async latest(principal: Principal, sessionId: string, limit: number): Promise<MessageDto[]> {
+    const rows = await queryRows<Omit<MessageRow, 'id'> & { id: string | null }>(
+      this.dataSource.manager,
+      `SELECT m.id, s.id AS session_id, m.seq, m.role, m.content, m.created_at
+       FROM sessions s
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE session_id = s.id ORDER BY seq DESC LIMIT $3
+       ) m ON true
+       WHERE s.id = $1 AND s.owner_id = $2
+       ORDER BY m.seq`,
+      [sessionId, principal.ownerId, limit],
+    );
+    if (rows.length === 0) {
+      throw new SessionNotFoundException(sessionId);
+    }
+    return rows.filter((row): row is MessageRow => row.id !== null).map(toMessageDto);
+  }
 }

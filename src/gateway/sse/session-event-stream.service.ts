@@ -66,7 +66,10 @@ export class SessionEventStreamService {
     let messages: MessageDto[];
     try {
       session = await this.sessions.findOne(principal, sessionId);
-      messages = await messagesAfter(this.messages, principal, sessionId, afterSeq ?? 0);
+      messages =
+        afterSeq === undefined
+          ? await this.messages.latest(principal, sessionId, SNAPSHOT_MESSAGES)
+          : await messagesAfter(this.messages, principal, sessionId, afterSeq);
     } catch (error) {
       unwatch();
       throw error;
@@ -83,7 +86,7 @@ export class SessionEventStreamService {
       id: String(afterSeq ?? lastSeq),
       data: {
         session,
-        messages: afterSeq === undefined ? messages.slice(-SNAPSHOT_MESSAGES) : [],
+        messages: afterSeq === undefined ? messages : [],
         lastSeq,
       },
     });
@@ -91,9 +94,10 @@ export class SessionEventStreamService {
       stream.send({ event: 'message.created', id: String(message.seq), data: message }),
     );
 
-    const alreadySent = new Set(messages.map((message) => message.seq));
+    // Within a session seq order is commit order (message inserts lock the session row), so every
+    // held message up to lastSeq was part of the read: the snapshot or the replay carried it.
     held.release((event) => {
-      if (event.type === 'message.created' && alreadySent.has(event.data.seq)) {
+      if (event.type === 'message.created' && event.data.seq <= lastSeq) {
         return;
       }
       if (event.type === 'session.deleted') {
