@@ -37,34 +37,20 @@ export class MessagesService {
     return toMessageDto(row);
   }
 
-  /**
-   * Messages with seq > afterSeq, ascending. One statement: the session row (owner check) joined
-   * to at most limit + 1 of its messages through IDX_messages_session_seq. No row at all means no
-   * such session for this owner; one row with no message means nothing after afterSeq.
-   */
+  /** Messages with seq > afterSeq, ascending, at most `limit`, and the cursor of the next page. */
   async listAfter(
     principal: Principal,
     sessionId: string,
     afterSeq: number,
     limit: number,
   ): Promise<{ items: MessageDto[]; nextAfter: number | null }> {
-    const rows = await queryRows<Omit<MessageRow, 'id'> & { id: string | null }>(
-      this.dataSource.manager,
-      `SELECT m.id, s.id AS session_id, m.seq, m.role, m.content, m.created_at
-       FROM sessions s
-       LEFT JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM messages
-         WHERE session_id = s.id AND seq > $3 ORDER BY seq LIMIT $4
-       ) m ON true
-       WHERE s.id = $1 AND s.owner_id = $2
-       ORDER BY m.seq`,
-      [sessionId, principal.ownerId, afterSeq, limit + 1],
+    const messages = await this.ownedMessages(
+      principal,
+      sessionId,
+      'seq > $3 ORDER BY seq LIMIT $4',
+      [afterSeq, limit + 1],
     );
-    if (rows.length === 0) {
-      throw new SessionNotFoundException(sessionId);
-    }
-    const messages = rows.filter((row): row is MessageRow => row.id !== null);
-    const items = messages.slice(0, limit).map(toMessageDto);
+    const items = messages.slice(0, limit);
     return {
       items,
       nextAfter: messages.length > limit ? (items.at(-1)?.seq ?? null) : null,
@@ -72,21 +58,34 @@ export class MessagesService {
   }
 
   /**
-   * The newest `limit` messages, ascending: what a first-time viewer is shown. One statement, read
-   * backwards through IDX_messages_session_seq, however long the conversation is.
+   * The newest `limit` messages, ascending: what a first-time viewer is shown, read backwards
+   * through the index however long the conversation is.
    */
-  async latest(principal: Principal, sessionId: string, limit: number): Promise<MessageDto[]> {
+  latest(principal: Principal, sessionId: string, limit: number): Promise<MessageDto[]> {
+    return this.ownedMessages(principal, sessionId, 'true ORDER BY seq DESC LIMIT $3', [limit]);
+  }
+
+  /**
+   * One statement: the session row (the owner check) joined to the messages `window` selects
+   * through IDX_messages_session_seq, returned ascending. No row at all means no such session for
+   * this owner (404); one row with no message means an empty window.
+   */
+  private async ownedMessages(
+    principal: Principal,
+    sessionId: string,
+    window: string,
+    parameters: unknown[],
+  ): Promise<MessageDto[]> {
     const rows = await queryRows<Omit<MessageRow, 'id'> & { id: string | null }>(
       this.dataSource.manager,
       `SELECT m.id, s.id AS session_id, m.seq, m.role, m.content, m.created_at
        FROM sessions s
        LEFT JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM messages
-         WHERE session_id = s.id ORDER BY seq DESC LIMIT $3
+         SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = s.id AND ${window}
        ) m ON true
        WHERE s.id = $1 AND s.owner_id = $2
        ORDER BY m.seq`,
-      [sessionId, principal.ownerId, limit],
+      [sessionId, principal.ownerId, ...parameters],
     );
     if (rows.length === 0) {
       throw new SessionNotFoundException(sessionId);
