@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       // supertest bodies are `any` by design; asserting on them is the point of a test.
       '@typescript-eslint/no-unsafe-member-access': 'off',
