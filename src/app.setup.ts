@@ -29,7 +29,22 @@ export function setupApp(app: INestApplication): INestApplication {
 
   registerBodyParsing(app);
   // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.
-  app.useWebSocketAdapter(new ShutdownSafeIoAdapter(app));
+  const corsOrigins = config.getOrThrow('cors', { infer: true }).origins;
+  app.useWebSocketAdapter(new ShutdownSafeIoAdapter(app, corsOrigins));
+  if (corsOrigins !== undefined) {
+    app.enableCors({
+      origin: corsOrigins === '*' ? true : corsOrigins,
+      allowedHeaders: [
+        'Content-Type',
+        'Authorization',
+        'If-Match',
+        'X-Request-Id',
+        'Last-Event-ID',
+      ],
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Location'],
+      maxAge: 600,
+    });
+  }
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/*path', 'metrics'] });
 
   // In-flight requests, sockets and `Connection: close` are tracked on the raw server by

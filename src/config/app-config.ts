@@ -31,6 +31,8 @@ export interface AppConfig {
   principal: { localOwnerId: string };
   /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
   gateway: { sseHeartbeatMs: number };
+  /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
+  cors: { origins: '*' | string[] | undefined };
   /** Bounds of each shutdown phase (src/lifecycle/shutdown-sequence.ts); checked to fit `timeoutMs`. */
   shutdown: {
     drainDelayMs: number;
@@ -78,6 +80,7 @@ export function toAppConfig(env: RawEnv, version: string): AppConfig {
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
+    cors: { origins: env.CORS_ORIGINS },
     shutdown: shutdownConfig(env),
   };
 }

@@ -39,6 +39,24 @@ const postgresUrl = z.string().refine(
   { error: 'expected a URL like postgres://user:password@host:5432/database' },
 );
 
+const isOrigin = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+};
+
+const corsOrigins = z
+  .string()
+  .transform((value) =>
+    value.trim() === '*' ? '*' : value.split(',').map((origin) => origin.trim()),
+  )
+  .refine((value) => value === '*' || (value.length > 0 && value.every(isOrigin)), {
+    error: "expected '*' or a comma-separated list of origins like https://app.example.com",
+  });
+
 export const NODE_ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,6 +88,8 @@ export const envSchema = z.object({
     .default('00000000-0000-4000-8000-000000000001'),
   // A comment line on every idle SSE stream, so that proxies do not close it as dead.
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
+  // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.
+  CORS_ORIGINS: corsOrigins.optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -53,3 +53,20 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('CORS_ORIGINS', () => {
+  it("should accept '*' and a comma-separated list of origins", () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' }).cors.origins).toBe('*');
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).cors.origins,
+    ).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(loadConfig({}).cors.origins).toBeUndefined();
+  });
+
+  it('should refuse something that is not an origin', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example.com/path' })).toThrow(
+      /CORS_ORIGINS: expected/,
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: 'example.com' })).toThrow(/CORS_ORIGINS/);
+  });
+});

@@ -1,4 +1,5 @@
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { ServerOptions } from 'socket.io';
 
 /** The server type of the socket.io copy @nestjs/platform-socket.io creates servers with. */
 type IoServer = Parameters<IoAdapter['close']>[0];
@@ -12,6 +13,19 @@ type IoServer = Parameters<IoAdapter['close']>[0];
  * By the time Nest calls close(), the gateway's drain has normally disconnected every client already.
  */
 export class ShutdownSafeIoAdapter extends IoAdapter {
+  /** `corsOrigins`: CORS_ORIGINS, so browsers on those origins may open socket.io connections. */
+  constructor(
+    appOrHttpServer: ConstructorParameters<typeof IoAdapter>[0],
+    private readonly corsOrigins?: '*' | string[],
+  ) {
+    super(appOrHttpServer);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): IoServer {
+    const cors = this.corsOrigins === undefined ? {} : { cors: { origin: this.corsOrigins } };
+    return super.createIOServer(port, { ...options, ...cors }) as IoServer;
+  }
+
   override close(server: IoServer): Promise<void> {
     // Disconnects every socket and closes every engine.io client (stopping their ping timers);
     // unlike Server.close() it leaves server.httpServer alone.
