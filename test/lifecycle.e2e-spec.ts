@@ -4,6 +4,7 @@ import { InFlightRequests } from '../src/lifecycle/in-flight-requests';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { ShutdownSequence } from '../src/lifecycle/shutdown-sequence';
 import { KeepAliveLoad } from './support/keep-alive-load';
+import { LiveEventSource } from './support/live-clients';
 import { baseUrl, createTestApp } from './support/test-app';
 
 /**
@@ -117,5 +118,41 @@ describe('app.close()', () => {
         { name: 'flush logs', ok: true },
       ],
     });
+  });
+});
+
+describe('live events during the drain delay', () => {
+  it('should keep delivering live events to an open SSE stream until it is told to go', async () => {
+    const app = await createTestApp({ listen: true, env: { SHUTDOWN_DRAIN_DELAY_MS: '1500' } });
+    const base = baseUrl(app);
+    const created = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Drain-time bathroom' }),
+    });
+    const { id: sessionId } = (await created.json()) as { id: string };
+    const stream = new LiveEventSource(`${base}/api/sessions/${sessionId}/events`);
+    await stream.waitFor('snapshot');
+
+    app.get(ShutdownSequence).begin('test');
+    const closing = app.close();
+    try {
+      await until(() => app.get(LifecycleState).isShuttingDown);
+      const posted = await fetch(`${base}/api/sessions/${sessionId}/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ content: 'posted while draining' }),
+      });
+      expect(posted.status).toBe(201);
+      const message = (await posted.json()) as { seq: number };
+
+      await stream.waitFor<{ seq: number }>('message.created', (data) => data.seq === message.seq);
+      await stream.waitFor('shutdown');
+      const order = stream.received.map((entry) => entry.event);
+      expect(order.indexOf('message.created')).toBeLessThan(order.indexOf('shutdown'));
+    } finally {
+      stream.close();
+      await closing;
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { concatMap, filter, map, type Subscription } from 'rxjs';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { concatMap, filter, map } from 'rxjs';
 import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
 import { NotificationListener } from '../../database/notification-listener';
 import { type DomainEvent, parseDomainEvent } from '../../sessions/events/domain-event';
@@ -21,10 +21,9 @@ const RESOLVE_TIMEOUT_MS = 5000;
  * LISTEN connection was restored, or an event could not be read) watchers get a `resync` hint.
  */
 @Injectable()
-export class LiveEvents implements OnModuleInit, OnModuleDestroy {
+export class LiveEvents implements OnModuleInit {
   private readonly logger = new Logger(LiveEvents.name);
   private readonly watchers = new Map<string, Set<LiveEventListener>>();
-  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly listener: NotificationListener,
@@ -35,40 +34,39 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     metrics.watchedSessionsFrom(() => this.watchers.size);
   }
 
+  /**
+   * Subscriptions end when the listener completes its subjects, in the 'stop LISTEN' shutdown step,
+   * after the last response: not in onModuleDestroy, which Nest runs before the drain, so live
+   * events would stop reaching clients during the drain delay.
+   */
   onModuleInit(): void {
-    this.subscriptions.push(
-      this.listener.notifications$
-        .pipe(
-          filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
-          map((notification) => ({
-            event: parseDomainEvent(notification.payload),
-            receivedAt: performance.now(),
-          })),
-          filter((received): received is { event: DomainEvent; receivedAt: number } =>
-            Boolean(received.event),
-          ),
-          concatMap(async ({ event, receivedAt }) => ({
-            live: await this.resolve(event),
-            receivedAt,
-          })),
-        )
-        .subscribe(({ live, receivedAt }) => {
-          if (live) {
-            this.deliver(live);
-            this.metrics.delivered(live.type, receivedAt);
-          }
-        }),
-      // Notifications sent while the connection was down are lost for good: every watcher reloads.
-      this.listener.reconnected$.subscribe(() => {
-        for (const sessionId of [...this.watchers.keys()]) {
-          this.resync(sessionId, 'listener_reconnected');
+    this.listener.notifications$
+      .pipe(
+        filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
+        map((notification) => ({
+          event: parseDomainEvent(notification.payload),
+          receivedAt: performance.now(),
+        })),
+        filter((received): received is { event: DomainEvent; receivedAt: number } =>
+          Boolean(received.event),
+        ),
+        concatMap(async ({ event, receivedAt }) => ({
+          live: await this.resolve(event),
+          receivedAt,
+        })),
+      )
+      .subscribe(({ live, receivedAt }) => {
+        if (live) {
+          this.deliver(live);
+          this.metrics.delivered(live.type, receivedAt);
         }
-      }),
-    );
-  }
-
-  onModuleDestroy(): void {
-    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+      });
+    // Notifications sent while the connection was down are lost for good: every watcher reloads.
+    this.listener.reconnected$.subscribe(() => {
+      for (const sessionId of [...this.watchers.keys()]) {
+        this.resync(sessionId, 'listener_reconnected');
+      }
+    });
   }
 
   /** Calls `listener` with every live event of `sessionId` until the returned function is called. */
