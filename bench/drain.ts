@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  healthAndMessageRequests,
   judgeLoad,
   KeepAliveLoad,
   type RequestRecord,
   requestJson,
 } from '../test/support/keep-alive-load';
 import { ServerProcess } from '../test/support/server-process';
+import { median } from './statistics';
 
 /**
  * `npm run bench:drain`: scenario 6a (32 keep-alive clients, GETs and trickled POSTs, SIGTERM
@@ -47,14 +49,7 @@ async function runOnce(databaseUrl: string): Promise<RunResult> {
     port,
     connections: CONNECTIONS,
     trickleMs: 300,
-    next: (worker, sequence) =>
-      (worker + sequence) % 2 === 0
-        ? { method: 'GET', path: '/health/live' }
-        : {
-            method: 'POST',
-            path: `/api/sessions/${sessionId}/messages`,
-            body: JSON.stringify({ content: `bench ${worker}/${sequence}` }),
-          },
+    next: healthAndMessageRequests(sessionId, 'bench'),
   });
   while (load.responses < 300) {
     await new Promise((resolveWait) => setTimeout(resolveWait, 20));
@@ -78,14 +73,6 @@ async function runOnce(databaseUrl: string): Promise<RunResult> {
     cut: Number(summary?.requestsCut ?? NaN),
     keptAlive: verdict.keptAliveAfterDrain.length,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 const OUTCOME_COLOURS: Record<string, string> = {

@@ -12,6 +12,7 @@
 import { Client } from 'pg';
 import { LiveEventSource, LiveSocket, eventually } from '../test/support/live-clients';
 import { ServerProcess } from '../test/support/server-process';
+import { percentile, postCreated } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SOCKETS = Number(process.env.SOCKETS ?? 200);
@@ -22,22 +23,6 @@ const RESUME_GAP = Number(process.env.RESUME_GAP ?? 1000);
 
 interface Message {
   seq: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function post(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) {
-    throw new Error(`POST ${url} answered ${response.status}`);
-  }
-  return response.json();
 }
 
 async function main(): Promise<void> {
@@ -56,7 +41,7 @@ async function main(): Promise<void> {
     const [portA, portB] = await Promise.all([a.started(60_000), b.started(60_000)]);
     const urlA = `http://127.0.0.1:${portA}`;
     const urlB = `http://127.0.0.1:${portB}`;
-    const session = (await post(`${urlA}/api/sessions`, { title: 'bench' })) as { id: string };
+    const session = await postCreated<{ id: string }>(`${urlA}/api/sessions`, { title: 'bench' });
     const sockets: LiveSocket[] = [];
     for (let index = 0; index < SOCKETS; index += 1) {
       const socket = await LiveSocket.connect(urlB);
@@ -95,9 +80,12 @@ async function main(): Promise<void> {
         while (next < MESSAGES) {
           next += 1;
           const at = performance.now();
-          const message = (await post(`${urlA}/api/sessions/${session.id}/messages`, {
-            content: `bench ${next}`,
-          })) as Message;
+          const message = await postCreated<Message>(
+            `${urlA}/api/sessions/${session.id}/messages`,
+            {
+              content: `bench ${next}`,
+            },
+          );
           sentAt.set(message.seq, at);
         }
       }),
@@ -128,7 +116,9 @@ async function main(): Promise<void> {
     const lastSeq = Math.max(...away.seqs(), 0);
     away.close();
     for (let index = 0; index < RESUME_GAP; index += 1) {
-      await post(`${urlA}/api/sessions/${session.id}/messages`, { content: `gap ${index}` });
+      await postCreated<Message>(`${urlA}/api/sessions/${session.id}/messages`, {
+        content: `gap ${index}`,
+      });
     }
     const back = await LiveSocket.connect(urlA);
     clients.push(back);

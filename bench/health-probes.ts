@@ -1,5 +1,6 @@
 import { get } from 'node:http';
 import { ServerProcess } from '../test/support/server-process';
+import { percentile } from './statistics';
 
 /**
  * `npm run bench:health`: what probes and scrapes cost on the built server (dist/main.js, or
@@ -25,10 +26,6 @@ function timedGet(url: string): Promise<{ status: number; ms: number; bytes: num
       );
     }).on('error', reject);
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
 function summary(samples: number[]): string {

@@ -20,6 +20,7 @@ import { NEST_APP_OPTIONS, setupApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/load-config';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { MessagesService } from '../src/sessions/messages.service';
+import { percentile, postCreated } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRITES = Number(process.env.WRITES ?? 2000);
@@ -62,22 +63,6 @@ function report(label: string, latencies: number[]): void {
   );
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function post(url: string, body: unknown): Promise<{ id: string; ownerId: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) {
-    throw new Error(`POST ${url} answered ${response.status}`);
-  }
-  return (await response.json()) as { id: string; ownerId: string };
-}
-
 async function withAdmin(sql: string): Promise<void> {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -112,7 +97,9 @@ async function main(): Promise<void> {
     await app.listen(0, '127.0.0.1');
     app.get(LifecycleState).markReady();
     const base = await app.getUrl();
-    const session = await post(`${base}/api/sessions`, { title: 'bench' });
+    const session = await postCreated<{ id: string; ownerId: string }>(`${base}/api/sessions`, {
+      title: 'bench',
+    });
     const messagesUrl = `${base}/api/sessions/${session.id}/messages`;
     const messages = app.get(MessagesService);
     const principal = { ownerId: session.ownerId };
@@ -120,8 +107,15 @@ async function main(): Promise<void> {
     console.log(
       `${WRITES} sequential message writes each (after ${WARMUP} warm-up), RTT_MS=${RTT_MS}:`,
     );
-    await timed(WARMUP, (i) => post(messagesUrl, { content: `warm-up ${i}` }));
-    report('  HTTP POST   ', await timed(WRITES, (i) => post(messagesUrl, { content: `m ${i}` })));
+    await timed(WARMUP, (i) =>
+      postCreated<{ id: string; ownerId: string }>(messagesUrl, { content: `warm-up ${i}` }),
+    );
+    report(
+      '  HTTP POST   ',
+      await timed(WRITES, (i) =>
+        postCreated<{ id: string; ownerId: string }>(messagesUrl, { content: `m ${i}` }),
+      ),
+    );
     await timed(WARMUP, (i) => messages.create(principal, session.id, { content: `warm-up ${i}` }));
     report(
       '  service call',

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ServerProcess } from '../test/support/server-process';
+import { median } from './statistics';
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const ENV = {
@@ -20,12 +21,6 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function once(): Promise<{ readyMs: number; embeddedMs: number; rss: number }> {

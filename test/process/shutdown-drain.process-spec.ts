@@ -1,5 +1,10 @@
 import { Client } from 'pg';
-import { judgeLoad, KeepAliveLoad, requestJson } from '../support/keep-alive-load';
+import {
+  judgeLoad,
+  healthAndMessageRequests,
+  KeepAliveLoad,
+  requestJson,
+} from '../support/keep-alive-load';
 import { type LogLine, ServerProcess } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
@@ -45,14 +50,7 @@ describe('SIGTERM under keep-alive load', () => {
       port,
       connections: 32,
       trickleMs: 300,
-      next: (worker, sequence) =>
-        (worker + sequence) % 2 === 0
-          ? { method: 'GET', path: '/health/live' }
-          : {
-              method: 'POST',
-              path: `/api/sessions/${sessionId}/messages`,
-              body: JSON.stringify({ content: `worker ${worker} message ${sequence}` }),
-            },
+      next: healthAndMessageRequests(sessionId, 'worker'),
     });
     await waitForResponses(load, 150);
 

@@ -56,6 +56,24 @@ export interface KeepAliveLoadOptions {
   next(worker: number, sequence: number): LoadRequest;
 }
 
+/**
+ * The drain scenario's mix (issue 6a): every other request a cheap GET, the rest message POSTs
+ * whose trickled bodies keep requests mid-flight at the signal. Shared by the test and the bench.
+ */
+export function healthAndMessageRequests(
+  sessionId: string,
+  label: string,
+): KeepAliveLoadOptions['next'] {
+  return (worker, sequence) =>
+    (worker + sequence) % 2 === 0
+      ? { method: 'GET', path: '/health/live' }
+      : {
+          method: 'POST',
+          path: `/api/sessions/${sessionId}/messages`,
+          body: JSON.stringify({ content: `${label} ${worker}/${sequence}` }),
+        };
+}
+
 export class KeepAliveLoad {
   readonly records: RequestRecord[] = [];
   private stopping = false;
