@@ -51,9 +51,7 @@ async function runOnce(databaseUrl: string): Promise<RunResult> {
     trickleMs: 300,
     next: healthAndMessageRequests(sessionId, 'bench'),
   });
-  while (load.responses < 300) {
-    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
-  }
+  await load.untilResponses(300);
   const signalledAt = Date.now();
   server.kill('SIGTERM');
   const { code } = await server.exited;

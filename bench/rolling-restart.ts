@@ -3,7 +3,7 @@ import { haproxyDetectionMs, readHaproxy, readRepoFile } from '../test/support/d
 import { ensureHaproxy } from '../test/support/haproxy';
 import { requestJson } from '../test/support/keep-alive-load';
 import { type ReplicaRestart, RollingCluster } from '../test/support/rolling-cluster';
-import { type SteadyRecord, SteadyLoad } from '../test/support/steady-load';
+import { type SteadyRecord, readAndMessageRequests, SteadyLoad } from '../test/support/steady-load';
 
 /**
  * `npm run bench:rolling`: what a rolling restart costs the clients of a real HAProxy running
@@ -72,14 +72,7 @@ async function runScenario(
     load = SteadyLoad.start({
       port: cluster.port,
       workers: WORKERS,
-      next: (worker, sequence) =>
-        sequence % 2 === 0
-          ? { method: 'GET', path: `/api/sessions/${sessionId}` }
-          : {
-              method: 'POST',
-              path: `/api/sessions/${sessionId}/messages`,
-              body: { content: `bench ${worker}/${sequence}` },
-            },
+      next: readAndMessageRequests(sessionId, 'bench'),
     });
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));
     const restarts: ReplicaRestart[] = [];

@@ -3,7 +3,7 @@ import { haproxyDetectionMs, readHaproxy } from '../support/deploy-manifests';
 import { ensureHaproxy } from '../support/haproxy';
 import { requestJson } from '../support/keep-alive-load';
 import { type ReplicaRestart, RollingCluster } from '../support/rolling-cluster';
-import { SteadyLoad } from '../support/steady-load';
+import { readAndMessageRequests, SteadyLoad } from '../support/steady-load';
 import { testDatabaseUrl } from '../support/test-app';
 
 /**
@@ -49,14 +49,7 @@ describe('rolling restart through HAProxy (deploy/haproxy.cfg)', () => {
     const running = SteadyLoad.start({
       port: proxyPort,
       workers: WORKERS,
-      next: (worker, sequence) =>
-        sequence % 2 === 0
-          ? { method: 'GET', path: `/api/sessions/${sessionId}` }
-          : {
-              method: 'POST',
-              path: `/api/sessions/${sessionId}/messages`,
-              body: { content: `worker ${worker} message ${sequence}` },
-            },
+      next: readAndMessageRequests(sessionId, 'worker'),
     });
     load = running;
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));

@@ -29,16 +29,6 @@ async function createSession(port: number): Promise<string> {
   return (created.body as { id: string }).id;
 }
 
-async function waitForResponses(load: KeepAliveLoad, count: number): Promise<void> {
-  const giveUpAt = Date.now() + 15_000;
-  while (load.responses < count) {
-    if (Date.now() > giveUpAt) {
-      throw new Error(`only ${load.responses} responses before the signal`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const isStart = (line: LogLine): boolean => String(line.msg).startsWith('shutdown started');
 const isSummary = (line: LogLine): boolean => String(line.msg).startsWith('shutdown complete');
 
@@ -52,7 +42,7 @@ describe('SIGTERM under keep-alive load', () => {
       trickleMs: 300,
       next: healthAndMessageRequests(sessionId, 'worker'),
     });
-    await waitForResponses(load, 150);
+    await load.untilResponses(150);
 
     const signalledAt = Date.now();
     server.kill('SIGTERM');
@@ -89,7 +79,7 @@ describe('SIGTERM under keep-alive load', () => {
         body: JSON.stringify({ content: `ack ${worker}/${sequence}` }),
       }),
     });
-    await waitForResponses(load, 100);
+    await load.untilResponses(100);
     server.kill('SIGTERM');
     const { code } = await server.exited;
     await load.finished();

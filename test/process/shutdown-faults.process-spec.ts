@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgresProcess } from '../support/embedded-postgres-process';
+import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
 import { requestJson } from '../support/keep-alive-load';
 import { freePort } from '../support/ports';
 import { createScratchDatabase } from '../support/scratch-database';
@@ -34,11 +34,11 @@ function clusterPids(dataDir: string): number[] {
 
 describe('shutdown with a cleanup step that hangs (database frozen with SIGSTOP)', () => {
   const dataDir = resolve(__dirname, '../..', `.data/lifecycle-freeze-${process.pid}`);
-  let database: EmbeddedPostgresProcess | undefined;
+  let database: EmbeddedCluster | undefined;
   let frozen: number[] = [];
 
   beforeAll(async () => {
-    database = await EmbeddedPostgresProcess.start(dataDir, await freePort());
+    database = await startEmbeddedCluster({ dataDir, port: await freePort() });
   }, 60_000);
 
   afterAll(async () => {

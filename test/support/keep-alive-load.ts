@@ -97,6 +97,17 @@ export class KeepAliveLoad {
     return this.records.filter((record) => record.outcome === 'response').length;
   }
 
+  /** Resolves once `count` responses are in, so a signal lands with requests in flight. */
+  async untilResponses(count: number, timeoutMs = 15_000): Promise<void> {
+    const giveUpAt = Date.now() + timeoutMs;
+    while (this.responses < count) {
+      if (Date.now() > giveUpAt) {
+        throw new Error(`only ${this.responses} of ${count} responses within ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Stop starting requests; resolves when every worker has finished its last one. */
   stop(): Promise<void> {
     this.stopping = true;

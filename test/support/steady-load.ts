@@ -30,6 +30,24 @@ export interface SteadyLoadOptions {
   next(worker: number, sequence: number): SteadyRequest;
 }
 
+/**
+ * The rolling-restart mix: reads of the session and message POSTs in turn, so both idempotent and
+ * non-idempotent requests cross every restart. Shared by the test and bench:rolling.
+ */
+export function readAndMessageRequests(
+  sessionId: string,
+  label: string,
+): SteadyLoadOptions['next'] {
+  return (worker, sequence) =>
+    sequence % 2 === 0
+      ? { method: 'GET', path: `/api/sessions/${sessionId}` }
+      : {
+          method: 'POST',
+          path: `/api/sessions/${sessionId}/messages`,
+          body: { content: `${label} ${worker}/${sequence}` },
+        };
+}
+
 export class SteadyLoad {
   readonly records: SteadyRecord[] = [];
   private stopping = false;
