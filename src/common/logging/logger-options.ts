@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
+import { routeLabel, UNMATCHED_ROUTE } from '../http/route-label';
 import { requestIdFor } from './request-id';
 
 /** Probes and scrapes would drown the request log: they log at debug only. */
@@ -16,11 +17,10 @@ export function isProbePath(url: string | undefined): boolean {
   return QUIET_PATHS.test(url ?? '');
 }
 
-type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; originalUrl?: string };
-
-function routeOf(req: IncomingMessage): string | undefined {
-  const routed = req as RoutedRequest;
-  return typeof routed.route?.path === 'string' ? routed.route.path : undefined;
+/** The route template for the message, or the URL when no handler matched (a 404). */
+function routeOrUrl(req: IncomingMessage): string | undefined {
+  const route = routeLabel(req);
+  return route === UNMATCHED_ROUTE ? req.url : route;
 }
 
 /**
@@ -50,9 +50,9 @@ export function loggerOptions(app: AppConfig['app']): Params {
         return res.statusCode >= 400 ? 'warn' : 'info';
       },
       customSuccessMessage: (req, res, responseTime) =>
-        `${req.method} ${routeOf(req) ?? req.url} ${res.statusCode} ${Math.round(responseTime)}ms`,
+        `${req.method} ${routeOrUrl(req)} ${res.statusCode} ${Math.round(responseTime)}ms`,
       customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode} failed`,
-      customProps: (req) => ({ route: routeOf(req) }),
+      customProps: (req) => ({ route: routeLabel(req) }),
       serializers: {
         req: (req: { id: unknown; method: unknown; url: unknown }) => ({
           id: req.id,

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Histogram, Registry } from 'prom-client';
 import { METRIC_NAMES } from './metric-names';
-import { routeLabel } from './route-label';
+import { routeLabel } from '../../common/http/route-label';
 
 /** Buckets from 5 ms to 10 s: API calls are fast; the tail is what an alert watches. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
