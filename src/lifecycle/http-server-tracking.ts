@@ -1,7 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { ConnectionClosePolicy } from './connection-close.policy';
+import type { Socket } from 'node:net';
+import { ConnectionClosePolicy } from './connection-close-policy';
 import { HttpSockets } from './http-sockets';
 import { InFlightRequests } from './in-flight-requests';
 
@@ -26,13 +27,14 @@ export class HttpServerTracking implements OnApplicationBootstrap {
       return;
     }
     server.on('connection', (socket) => this.sockets.add(socket));
+    server.on('upgrade', (_req, socket: Socket) => this.sockets.handOff(socket));
     // Prepended: Express's own listener was added first and may answer synchronously.
     server.prependListener('request', (req, res) => {
       this.connectionClose.onRequest(res);
       this.inFlight.track(req, res);
       const socket = req.socket;
       this.sockets.requestStarted(socket);
-      // 'close', not 'finish': it also fires for aborted responses (PITFALLS.md).
+      // 'close', not 'finish': it also fires for aborted responses.
       res.once('close', () => this.sockets.responseClosed(socket));
     });
   }

@@ -14,7 +14,7 @@ interface SocketState {
  * active on it, so the drain can close each socket at the right moment instead of Node's
  * `closeIdleConnections()`, which destroys any socket idle *at that instant* — including one on
  * which the client has just written a request the server has not read yet (ECONNRESET on an
- * accepted request in 7 of 25 plain-Nest drains, PITFALLS.md).
+ * accepted request in 7 of 25 plain-Nest drains; docs/lifecycle.md).
  *
  * Once `closeWhenIdle(graceMs)` is called, a socket is ended only after it has been idle for
  * `graceMs`: a keep-alive client that was active just before usually sends its next request within
@@ -44,6 +44,17 @@ export class HttpSockets {
     if (this.graceMs !== undefined) {
       this.scheduleClose(socket, state);
     }
+  }
+
+  /**
+   * An upgraded socket (a websocket) is no longer HTTP: the drain of its long-lived kind lets it
+   * go with a notice. Left here, the idle grace would end it without one.
+   */
+  handOff(socket: Socket): void {
+    const state = this.sockets.get(socket);
+    clearTimeout(state?.closeTimer);
+    this.sockets.delete(socket);
+    this.notifyIfEmpty();
   }
 
   requestStarted(socket: Socket): void {
@@ -117,6 +128,10 @@ export class HttpSockets {
     if (this.graceMs !== undefined) {
       this.closedWhileDraining += 1;
     }
+    this.notifyIfEmpty();
+  }
+
+  private notifyIfEmpty(): void {
     if (this.sockets.size === 0) {
       const waiters = this.emptyWaiters;
       this.emptyWaiters = [];

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ConnectionClosePolicy } from './connection-close.policy';
+import { ConnectionClosePolicy } from './connection-close-policy';
 import { FlushLogsStep } from './flush-logs.step';
 import { HttpDrainer } from './http-drainer';
 import { HttpServerTracking } from './http-server-tracking';

@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { withTimeout } from '../common/async/with-timeout';
+
+/** How far past its own deadline a source may run before the drain stops waiting for it. */
+const OVERRUN_GRACE_MS = 250;
 
 /**
  * A kind of connection that outlives a request (SSE streams, socket.io clients). Nest never ends
@@ -38,22 +42,17 @@ export class LongLivedConnections {
   async drainAll(deadlineMs: number): Promise<LongLivedDrainResult> {
     const results = await Promise.all(
       this.sources.map(async (source) => {
-        let timer: NodeJS.Timeout | undefined;
-        // A little beyond the source's own deadline, which it is expected to enforce itself.
-        const overrun = new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`did not finish within ${deadlineMs} ms`)),
-            deadlineMs + 250,
-          );
-        });
         try {
-          const closed = await Promise.race([source.drain(deadlineMs), overrun]);
+          // A little beyond the source's own deadline, which it is expected to enforce itself.
+          const closed = await withTimeout(
+            () => source.drain(deadlineMs),
+            deadlineMs + OVERRUN_GRACE_MS,
+            'drain',
+          );
           return { kind: source.kind, closed, error: undefined };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           return { kind: source.kind, closed: 0, error: `${source.kind}: ${message}` };
-        } finally {
-          clearTimeout(timer);
         }
       }),
     );

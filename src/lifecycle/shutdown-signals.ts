@@ -21,10 +21,12 @@ const FORCED_EXIT_CODE = 130;
  * Our own handlers rather than Nest's enableShutdownHooks(): Nest's removes its listeners, runs
  * close(), then re-raises the signal, so the process dies by the signal (exit 143, never 0, whatever
  * happened) and a second signal during the drain hits Node's default handler and kills it at once
- * (PITFALLS.md "NestJS shutdown"). Here:
+ * (docs/lifecycle.md, "Signals"). Here:
  * - SIGTERM, SIGINT, SIGQUIT: one shutdown; exit 0 if it was clean, 1 otherwise.
  * - The same signal again: logged and ignored (an orchestrator repeating SIGTERM must not cut
- *   the drain short). A SIGINT during shutdown is a person pressing Ctrl-C again: exit 130 at once.
+ *   the drain short). A SIGINT during shutdown is a person pressing Ctrl-C again: exit 130 at once
+ *   — except the one copy npm forwards: `npm start` passes the SIGINT it got from the terminal on
+ *   to us (@npmcli/run-script lib/signal-manager.js), so one Ctrl-C arrives twice there.
  * - uncaughtException / unhandledRejection: one fatal line, the same bounded shutdown, exit 1.
  * - SHUTDOWN_TIMEOUT_MS after the start, whatever is still running: exit 1. That timer is not
  *   unref'd on purpose: a guard that does not hold the process open cannot fire when it hangs.
@@ -50,6 +52,8 @@ export function installShutdownSignals(
 
   let started: string | undefined;
   let forcedFailure = false;
+  // npm sets npm_lifecycle_event for the scripts it runs, and forwards the terminal's SIGINT to them.
+  let forwardedCopiesLeft = process.env.npm_lifecycle_event === undefined ? 0 : 1;
 
   const exit = (code: number): never => {
     logger.log({ exitCode: code }, `exiting with code ${code}`);
@@ -76,6 +80,11 @@ export function installShutdownSignals(
   const onSignal = (signal: NodeJS.Signals): void => {
     if (started === undefined) {
       shutdown(signal);
+      return;
+    }
+    if (signal === 'SIGINT' && started === 'SIGINT' && forwardedCopiesLeft > 0) {
+      forwardedCopiesLeft -= 1;
+      logger.log('SIGINT forwarded by npm: the same Ctrl-C, the shutdown goes on');
       return;
     }
     if (signal === 'SIGINT') {

@@ -3,15 +3,10 @@ import {
   LongLivedConnections,
   type LongLivedConnectionSource,
 } from '../../lifecycle/long-lived-connections';
-import {
-  closeWindowMs,
-  CLOSE_BATCHES,
-  RECONNECT_HINT_MAX_MS,
-  RECONNECT_HINT_MIN_MS,
-} from '../drain/drain-timing';
-import { jittered, jitteredBatches } from '../drain/jitter';
-import { waitUntil } from '../drain/wait-until';
-import type { GatewayServer } from './gateway-socket';
+import { drainInBatches } from '../drain/drain-in-batches';
+import { RECONNECT_HINT_MAX_MS, RECONNECT_HINT_MIN_MS } from '../drain/drain-timing';
+import { jittered } from '../drain/jitter';
+import type { GatewayServer, GatewaySocket } from './gateway-socket';
 
 /**
  * The socket.io clients of this instance, as one kind in the long-lived connection registry:
@@ -51,23 +46,32 @@ export class SocketConnections implements LongLivedConnectionSource {
     if (!server) {
       return 0;
     }
-    const sockets = [...server.sockets.sockets.values()];
-    for (const socket of sockets) {
-      socket.emit('server:draining', {
-        reconnectInMs: jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS),
-      });
-    }
-    const timers = jitteredBatches(sockets, CLOSE_BATCHES, closeWindowMs(deadlineMs)).map((batch) =>
-      setTimeout(() => batch.items.forEach((socket) => socket.disconnect(true)), batch.atMs),
+    const { clients, cut } = await drainInBatches(
+      {
+        clients: [...server.sockets.sockets.values()],
+        notify: (socket) =>
+          socket.emit('server:draining', {
+            reconnectInMs: jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS),
+          }),
+        close: (socket) => socket.disconnect(true),
+        closed: disconnected,
+        cutAll: () => {
+          const left = this.count();
+          server.disconnectSockets(true);
+          return left;
+        },
+      },
+      deadlineMs,
     );
-    const allGone = await waitUntil(() => this.count() === 0, deadlineMs);
-    timers.forEach((timer) => clearTimeout(timer));
-    if (!allGone) {
-      this.logger.warn(
-        `${this.count()} socket.io clients still open at the drain deadline; closing`,
-      );
-      server.disconnectSockets(true);
+    if (cut > 0) {
+      this.logger.warn(`${cut} socket.io clients still open at the drain deadline closed`);
     }
-    return sockets.length;
+    return clients;
   }
+}
+
+function disconnected(socket: GatewaySocket): Promise<void> {
+  return socket.disconnected
+    ? Promise.resolve()
+    : new Promise((resolve) => socket.once('disconnect', () => resolve()));
 }

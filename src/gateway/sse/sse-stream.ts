@@ -49,8 +49,13 @@ export class SseStream {
     this.write(formatSseFrame(frame));
   }
 
-  /** Sends a last frame (if any) and ends the response; the client's EventSource reconnects. */
-  end(last?: SseFrame): void {
+  /**
+   * Sends a last frame (if any) and ends the response; the client's EventSource reconnects.
+   * `closeConnection` also ends the TCP connection once the response is out: the stream's headers
+   * promised keep-alive, and during a drain an idle socket would otherwise wait out the idle grace.
+   * Safe because the client waits the `retry:` it was just sent before it sends anything again.
+   */
+  end(last?: SseFrame, { closeConnection = false }: { closeConnection?: boolean } = {}): void {
     if (!this.isOpen) {
       return;
     }
@@ -59,7 +64,12 @@ export class SseStream {
     }
     this.ended = true;
     this.stopHeartbeat();
-    this.res.end();
+    const socket = this.res.socket;
+    this.res.end(() => {
+      if (closeConnection) {
+        socket?.end();
+      }
+    });
   }
 
   /** Cuts the connection without a goodbye (the deadline passed). */

@@ -3,22 +3,17 @@ import {
   LongLivedConnections,
   type LongLivedConnectionSource,
 } from '../../lifecycle/long-lived-connections';
-import {
-  CLOSE_BATCHES,
-  closeWindowMs,
-  RECONNECT_HINT_MAX_MS,
-  RECONNECT_HINT_MIN_MS,
-} from '../drain/drain-timing';
-import { jittered, jitteredBatches } from '../drain/jitter';
-import { waitUntil } from '../drain/wait-until';
+import { drainInBatches } from '../drain/drain-in-batches';
+import { RECONNECT_HINT_MAX_MS, RECONNECT_HINT_MIN_MS } from '../drain/drain-timing';
+import { jittered } from '../drain/jitter';
 import type { SseStream } from './sse-stream';
 
 /**
  * The open SSE streams of this instance, as one kind in the long-lived connection registry. Nest
  * never completes an SSE response on shutdown and server.close() would wait for it forever
  * (nestjs/nest#9517), so the drain ends each stream itself: a final `shutdown` event with a
- * jittered `retry:` (the EventSource reconnects after it, with Last-Event-ID, to another replica),
- * in jittered batches. Once draining, new streams are refused with 503.
+ * jittered `retry:` (the EventSource reconnects after it, with Last-Event-ID, to another replica).
+ * Once draining, new streams are refused with 503.
  */
 @Injectable()
 export class SseStreams implements LongLivedConnectionSource {
@@ -50,23 +45,30 @@ export class SseStreams implements LongLivedConnectionSource {
 
   async drain(deadlineMs: number): Promise<number> {
     this.drainingNow = true;
-    const streams = [...this.open];
-    const timers = jitteredBatches(streams, CLOSE_BATCHES, closeWindowMs(deadlineMs)).map((batch) =>
-      setTimeout(() => {
-        batch.items.forEach((stream) => this.shutdown(stream));
-      }, batch.atMs),
+    const { clients, cut } = await drainInBatches(
+      {
+        clients: [...this.open],
+        close: (stream) => this.shutdown(stream),
+        closed: (stream) => stream.closed,
+        cutAll: () => {
+          const left = [...this.open];
+          left.forEach((stream) => stream.destroy());
+          return left.length;
+        },
+      },
+      deadlineMs,
     );
-    const allGone = await waitUntil(() => this.open.size === 0, deadlineMs);
-    timers.forEach((timer) => clearTimeout(timer));
-    if (!allGone) {
-      this.logger.warn(`${this.open.size} SSE streams still open at the drain deadline; cutting`);
-      this.open.forEach((stream) => stream.destroy());
+    if (cut > 0) {
+      this.logger.warn(`${cut} SSE streams still open at the drain deadline cut`);
     }
-    return streams.length;
+    return clients;
   }
 
   private shutdown(stream: SseStream): void {
     const retry = jittered(RECONNECT_HINT_MIN_MS, RECONNECT_HINT_MAX_MS);
-    stream.end({ event: 'shutdown', retry, data: { reconnectInMs: retry } });
+    stream.end(
+      { event: 'shutdown', retry, data: { reconnectInMs: retry } },
+      { closeConnection: true },
+    );
   }
 }

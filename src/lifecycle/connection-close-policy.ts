@@ -7,9 +7,11 @@ import { LifecycleState } from './lifecycle-state';
  * client stops reusing its socket and Node closes that socket as soon as the response is written.
  * Without it, `server.close()` waits for clients that keep sending on busy sockets (0 of ~600
  * responses after SIGTERM carried the header in plain NestJS, exit 9–23 s later), and closing idle
- * sockets races with a request the client has just written (ECONNRESET, see PITFALLS.md "Node's
- * HTTP server"). Applied on the raw server's 'request' event (prepended, so before Express can
- * answer) and, at the moment draining begins, to every response whose headers are not sent yet.
+ * sockets races with a request the client has just written (ECONNRESET; docs/lifecycle.md).
+ * Applied on the raw server's 'request' event (prepended, so before Express can answer) and, at
+ * the moment draining begins, to every response whose headers are not sent yet. Without a drain
+ * delay that moment comes only after the listener has closed: a client told to close then
+ * reconnects to a refused port, never into an accept queue about to be reset.
  */
 @Injectable()
 export class ConnectionClosePolicy {
