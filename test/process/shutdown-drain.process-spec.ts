@@ -76,7 +76,7 @@ describe('SIGTERM under keep-alive load', () => {
       next: (worker, sequence) => ({
         method: 'POST',
         path: `/api/sessions/${sessionId}/messages`,
-        body: JSON.stringify({ content: `ack ${worker}/${sequence}` }),
+        body: { content: `ack ${worker}/${sequence}` },
       }),
     });
     await load.untilResponses(100);

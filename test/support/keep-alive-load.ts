@@ -7,15 +7,16 @@ import { Agent, request as httpRequest } from 'node:http';
  * trickled POST bodies keep requests mid-flight. Every request is recorded with what the client
  * saw: whether it was written on an established connection, and its outcome.
  *
- * A worker stops when the server tells it to (`Connection: close`) or its connection fails: a
- * client behind a load balancer is sent to another replica then (readiness 503, DESIGN.md
- * "Shutdown" 2); it does not hammer the closing listener with new connections.
+ * A worker stops when its connection fails. By default it also stops when the server tells it to
+ * (`Connection: close`), as a client behind a load balancer does (it is sent to another replica);
+ * with `reconnect` it carries on over a fresh connection, as a client talking to this instance
+ * directly does, until the connection is refused.
  */
 export interface LoadRequest {
   method: 'GET' | 'POST';
   path: string;
-  /** JSON body, written in three slices spread over `trickleMs`. */
-  body?: string;
+  /** Sent as JSON, in three slices spread over `trickleMs`. */
+  body?: unknown;
 }
 
 export type Outcome =
@@ -53,12 +54,14 @@ export interface KeepAliveLoadOptions {
   trickleMs?: number;
   /** Per-request bound, so a hang shows up as 'timeout' rather than a stuck test. */
   requestTimeoutMs?: number;
+  /** After `Connection: close`, go on over a new connection (until refused) instead of stopping. */
+  reconnect?: boolean;
   next(worker: number, sequence: number): LoadRequest;
 }
 
 /**
- * The drain scenario's mix (issue 6a): every other request a cheap GET, the rest message POSTs
- * whose trickled bodies keep requests mid-flight at the signal. Shared by the test and the bench.
+ * Every other request a cheap GET, the rest message POSTs whose trickled bodies keep requests
+ * mid-flight at the signal. Shared by the drain test and the drain bench.
  */
 export function healthAndMessageRequests(
   sessionId: string,
@@ -70,7 +73,7 @@ export function healthAndMessageRequests(
       : {
           method: 'POST',
           path: `/api/sessions/${sessionId}/messages`,
-          body: JSON.stringify({ content: `${label} ${worker}/${sequence}` }),
+          body: { content: `${label} ${worker}/${sequence}` },
         };
 }
 
@@ -123,7 +126,8 @@ export class KeepAliveLoad {
     for (let sequence = 0; !this.stopping; sequence += 1) {
       const record = await this.send(worker, this.options.next(worker, sequence));
       this.records.push(record);
-      if (record.outcome !== 'response' || record.connection === 'close') {
+      const toldToClose = record.connection === 'close' && this.options.reconnect !== true;
+      if (record.outcome !== 'response' || toldToClose) {
         return;
       }
     }
@@ -153,7 +157,7 @@ export class KeepAliveLoad {
         Object.assign(record, { outcome, errorCode, endedAt: Date.now() });
         resolve(record);
       };
-      const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
+      const body = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
       const req = httpRequest({
         host: this.options.host ?? '127.0.0.1',
         port: this.options.port,

@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
+interface Launch {
+  command?: [string, string[]];
+  ownProcessGroup?: boolean;
+}
+
 export interface LogLine {
   level?: number;
   msg?: string;
@@ -19,16 +24,18 @@ export class ServerProcess {
   private readonly child: ChildProcess;
   private lineWaiters: Array<() => void> = [];
 
-  private constructor(env: Record<string, string>) {
-    this.child = spawn(
+  private constructor(env: Record<string, string>, launch: Launch = {}) {
+    const root = resolve(__dirname, '../..');
+    const [command, args] = launch.command ?? [
       process.execPath,
-      [resolve(__dirname, '../..', process.env.SERVER_ENTRY ?? 'dist/main.js')],
-      {
-        cwd: resolve(__dirname, '../..'),
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+      [resolve(root, process.env.SERVER_ENTRY ?? 'dist/main.js')],
+    ];
+    this.child = spawn(command, args, {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: launch.ownProcessGroup ?? false,
+    });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let buffered = '';
       stream?.setEncoding('utf8');
@@ -48,6 +55,15 @@ export class ServerProcess {
     return new ServerProcess(env);
   }
 
+  /**
+   * Started the way a terminal starts a command: in a process group of its own (setsid), so that
+   * `signalGroup` reaches every process in it, as a terminal's Ctrl-C does. `command` replaces
+   * `node dist/main.js`, e.g. with `npm start`.
+   */
+  static startInOwnGroup(env: Record<string, string>, command?: [string, string[]]): ServerProcess {
+    return new ServerProcess(env, { command, ownProcessGroup: true });
+  }
+
   get pid(): number {
     if (this.child.pid === undefined) {
       throw new Error('server process did not start');
@@ -55,8 +71,17 @@ export class ServerProcess {
     return this.child.pid;
   }
 
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
+  }
+
+  /** Signals the whole process group (only for startInOwnGroup, whose pid leads the group). */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.pid, signal);
   }
 
   /** Waits for a log line matching `predicate`, failing after `timeoutMs` or if the process exits. */
