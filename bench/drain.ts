@@ -7,20 +7,36 @@ import {
   type RequestRecord,
   requestJson,
 } from '../test/support/keep-alive-load';
+import { LiveEventSource, LiveSocket } from '../test/support/live-clients';
 import { ServerProcess } from '../test/support/server-process';
+import { readAndMessageRequests } from '../test/support/steady-load';
 import { median } from './statistics';
 
 /**
- * `npm run bench:drain`: scenario 6a (32 keep-alive clients, GETs and trickled POSTs, SIGTERM
- * mid-load) against the built server (dist/main.js, or SERVER_ENTRY), BENCH_RUNS times. Prints
- * lost / completed / refused / cut and SIGTERM-to-exit times, and draws the last run's timeline
- * around the signal to bench/drain-timeline.svg.
+ * `npm run bench:drain`: SIGTERM under load, BENCH_RUNS times, against the built server
+ * (dist/main.js, or SERVER_ENTRY). Prints lost / completed / refused / cut and SIGTERM-to-exit
+ * times, and draws the last run's timeline around the signal to bench/drain-timeline.svg.
  *
- * DATABASE_URL: the database the server uses (required). SHUTDOWN_* variables are passed through
- * to the server, e.g. SHUTDOWN_IDLE_SOCKET_GRACE_MS=0 to see what closing idle sockets at once costs.
+ * BENCH_SCENARIO=direct (the default): 32 keep-alive clients talking to the instance directly (no
+ * drain delay), reading a session and posting messages with trickled bodies, reconnecting at once
+ * when told `Connection: close`, with an SSE stream and a socket.io client open. Each run is paired
+ * with the same run against bench/reference-drain-server.ts (plain node:http, the shortest drain
+ * that loses nothing), interleaved, and the ratio of the SIGTERM→exit medians is printed.
+ *
+ * BENCH_SCENARIO=balanced: clients that stop when told `Connection: close`, as behind a load
+ * balancer (health GETs and trickled POSTs), no reference. SHUTDOWN_* variables are passed
+ * through to the server, e.g. SHUTDOWN_IDLE_SOCKET_GRACE_MS=0 to see what closing idle sockets
+ * at once costs.
+ *
+ * DATABASE_URL: the database the servers use (required).
  */
-const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SCENARIO = process.env.BENCH_SCENARIO === 'balanced' ? 'balanced' : 'direct';
+const RUNS = Number(process.env.BENCH_RUNS ?? (SCENARIO === 'direct' ? 20 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const REFERENCE: [string, string[]] = [
+  process.execPath,
+  ['-r', 'ts-node/register/transpile-only', resolve(__dirname, 'reference-drain-server.ts')],
+];
 
 interface RunResult {
   records: RequestRecord[];
@@ -30,26 +46,44 @@ interface RunResult {
   lost: number;
   completed: number;
   refused: number;
+  serverErrors: number;
   cut: number;
   keptAlive: number;
 }
 
-async function runOnce(databaseUrl: string): Promise<RunResult> {
+async function runOnce(databaseUrl: string, reference: boolean): Promise<RunResult> {
   const passThrough = Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
         entry[0].startsWith('SHUTDOWN_') && entry[1] !== undefined,
     ),
   );
-  const server = ServerProcess.start({ DATABASE_URL: databaseUrl, PORT: '0', ...passThrough });
+  const direct = SCENARIO === 'direct';
+  const server = ServerProcess.start(
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      ...passThrough,
+      ...(direct ? { SHUTDOWN_DRAIN_DELAY_MS: '0' } : {}),
+    },
+    reference ? REFERENCE : undefined,
+  );
   const port = await server.started();
+  const base = `http://127.0.0.1:${port}`;
   const session = await requestJson(port, 'POST', '/api/sessions', { title: 'bench drain' });
   const sessionId = (session.body as { id: string }).id;
+  const sse = direct ? new LiveEventSource(`${base}/api/sessions/${sessionId}/events`) : undefined;
+  const socket = direct ? await LiveSocket.connect(base) : undefined;
+  await sse?.waitFor('snapshot');
+  await socket?.request('session:join', { sessionId });
   const load = KeepAliveLoad.start({
     port,
     connections: CONNECTIONS,
     trickleMs: 300,
-    next: healthAndMessageRequests(sessionId, 'bench'),
+    reconnect: direct,
+    next: direct
+      ? readAndMessageRequests(sessionId, 'bench')
+      : healthAndMessageRequests(sessionId, 'bench'),
   });
   await load.untilResponses(300);
   const signalledAt = Date.now();
@@ -57,6 +91,8 @@ async function runOnce(databaseUrl: string): Promise<RunResult> {
   const { code } = await server.exited;
   const exitedAt = Date.now();
   await load.finished();
+  sse?.close();
+  socket?.close();
   const started = server.lines.find((line) => String(line.msg).startsWith('shutdown started'));
   const summary = server.lines.find((line) => String(line.msg).startsWith('shutdown complete'));
   const verdict = judgeLoad(load.records, Number(started?.time ?? signalledAt));
@@ -68,7 +104,8 @@ async function runOnce(databaseUrl: string): Promise<RunResult> {
     lost: verdict.lost.length,
     completed: verdict.completed,
     refused: verdict.refused,
-    cut: Number(summary?.requestsCut ?? NaN),
+    serverErrors: load.records.filter((record) => (record.status ?? 0) >= 500).length,
+    cut: Number(summary?.requestsCut ?? 0),
     keptAlive: verdict.keptAliveAfterDrain.length,
   };
 }
@@ -148,31 +185,56 @@ ${dots}${ticks}
 `;
 }
 
+function report(label: string, runs: readonly RunResult[]): number {
+  const exitMs = runs.map((run) => run.exitedAt - run.signalledAt);
+  const total = (pick: (run: RunResult) => number): number =>
+    runs.reduce((sum, run) => sum + pick(run), 0);
+  const exitMedian = median(exitMs);
+  console.log(
+    `${label}: ${runs.length} runs, ${CONNECTIONS} keep-alive connections: lost ${total((run) => run.lost)}, ` +
+      `5xx ${total((run) => run.serverErrors)}, completed ${total((run) => run.completed)}, ` +
+      `refused ${total((run) => run.refused)}, cut ${total((run) => run.cut)}, ` +
+      `runs with a loss ${runs.filter((run) => run.lost > 0).length}, ` +
+      `non-zero exits ${runs.filter((run) => run.code !== 0).length}; ` +
+      `SIGTERM→exit median ${exitMedian} ms, min ${Math.min(...exitMs)} ms, max ${Math.max(...exitMs)} ms`,
+  );
+  return exitMedian;
+}
+
+function describeRun(label: string, run: RunResult): string {
+  return (
+    `${label} exit ${run.code} in ${run.exitedAt - run.signalledAt} ms; lost ${run.lost}, ` +
+    `5xx ${run.serverErrors}, completed ${run.completed}, refused ${run.refused}, cut ${run.cut}`
+  );
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl === undefined || databaseUrl === '') {
     throw new Error('set DATABASE_URL to the database the benchmarked server should use');
   }
-  const runs: RunResult[] = [];
+  const ours: RunResult[] = [];
+  const reference: RunResult[] = [];
   for (let index = 0; index < RUNS; index += 1) {
-    const run = await runOnce(databaseUrl);
-    runs.push(run);
+    const run = await runOnce(databaseUrl, false);
+    ours.push(run);
+    let line = `run ${index + 1}/${RUNS} (${SCENARIO}): ${describeRun('ours', run)}`;
+    if (SCENARIO === 'direct') {
+      const baseline = await runOnce(databaseUrl, true);
+      reference.push(baseline);
+      line += ` | ${describeRun('reference', baseline)}`;
+    }
+    console.log(line);
+  }
+  console.log('');
+  const oursMedian = report(`ours (${SCENARIO})`, ours);
+  if (reference.length > 0) {
+    const referenceMedian = report('reference node:http drain', reference);
     console.log(
-      `run ${index + 1}/${RUNS}: exit ${run.code} in ${run.exitedAt - run.signalledAt} ms; ` +
-        `lost ${run.lost}, completed ${run.completed}, refused ${run.refused}, cut ${run.cut}, ` +
-        `kept alive after drain ${run.keptAlive}`,
+      `SIGTERM→exit median ratio ours / reference: ${(oursMedian / referenceMedian).toFixed(2)}×`,
     );
   }
-  const exitMs = runs.map((run) => run.exitedAt - run.signalledAt);
-  const total = (pick: (run: RunResult) => number): number =>
-    runs.reduce((sum, run) => sum + pick(run), 0);
-  console.log(
-    `\n${RUNS} runs, ${CONNECTIONS} keep-alive connections: lost ${total((run) => run.lost)}, ` +
-      `completed ${total((run) => run.completed)}, refused ${total((run) => run.refused)}, ` +
-      `cut ${total((run) => run.cut)}, non-zero exits ${runs.filter((run) => run.code !== 0).length}; ` +
-      `SIGTERM→exit median ${median(exitMs)} ms, max ${Math.max(...exitMs)} ms`,
-  );
-  const last = runs[runs.length - 1];
+  const last = ours[ours.length - 1];
   if (last !== undefined) {
     const file = resolve(__dirname, 'drain-timeline.svg');
     writeFileSync(file, timelineSvg(last));

@@ -51,8 +51,9 @@ export class ServerProcess {
     });
   }
 
-  static start(env: Record<string, string>): ServerProcess {
-    return new ServerProcess(env);
+  /** `command` replaces `node dist/main.js`, e.g. with a benchmark's reference server. */
+  static start(env: Record<string, string>, command?: [string, string[]]): ServerProcess {
+    return new ServerProcess(env, { command });
   }
 
   /**
