@@ -49,6 +49,17 @@ interface RunResult {
   serverErrors: number;
   cut: number;
   keptAlive: number;
+  /** Lost requests by how they were lost: outcome, and whether on a reused or a fresh connection. */
+  lostKinds: Map<string, number>;
+}
+
+function lostKinds(lost: readonly RequestRecord[]): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const record of lost) {
+    const kind = `${record.outcome} on a ${record.reusedSocket ? 'reused' : 'fresh'} connection`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return kinds;
 }
 
 async function runOnce(databaseUrl: string, reference: boolean): Promise<RunResult> {
@@ -107,6 +118,7 @@ async function runOnce(databaseUrl: string, reference: boolean): Promise<RunResu
     serverErrors: load.records.filter((record) => (record.status ?? 0) >= 500).length,
     cut: Number(summary?.requestsCut ?? 0),
     keptAlive: verdict.keptAliveAfterDrain.length,
+    lostKinds: lostKinds(verdict.lost),
   };
 }
 
@@ -194,11 +206,21 @@ function report(label: string, runs: readonly RunResult[]): number {
     `${label}: ${runs.length} runs, ${CONNECTIONS} keep-alive connections: lost ${total((run) => run.lost)}, ` +
       `5xx ${total((run) => run.serverErrors)}, completed ${total((run) => run.completed)}, ` +
       `refused ${total((run) => run.refused)}, cut ${total((run) => run.cut)}, ` +
-      `runs with a loss ${runs.filter((run) => run.lost > 0).length}, ` +
+      `runs with a loss ${runs.filter((run) => run.lost > 0).length}${describeKinds(runs)}, ` +
       `non-zero exits ${runs.filter((run) => run.code !== 0).length}; ` +
       `SIGTERM→exit median ${exitMedian} ms, min ${Math.min(...exitMs)} ms, max ${Math.max(...exitMs)} ms`,
   );
   return exitMedian;
+}
+
+function describeKinds(runs: readonly RunResult[]): string {
+  const all = new Map<string, number>();
+  runs.forEach((run) =>
+    run.lostKinds.forEach((count, kind) => all.set(kind, (all.get(kind) ?? 0) + count)),
+  );
+  return all.size === 0
+    ? ''
+    : ` (${[...all].map(([kind, count]) => `${kind} ×${count}`).join(', ')})`;
 }
 
 function describeRun(label: string, run: RunResult): string {

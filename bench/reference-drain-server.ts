@@ -5,10 +5,11 @@ import { Server as SocketServer } from 'socket.io';
 /**
  * The yardstick bench:drain measures our drain against: a plain node:http server with the same
  * route shapes (read a session, post a message with one INSERT, an SSE stream, socket.io joins) on
- * the same database, and the shortest drain that loses nothing for clients talking to it directly.
- * On SIGTERM, in one tick: readiness 503, listener closed, then `Connection: close` on every
- * response, idle sockets closed, SSE streams and socket.io clients let go at once; exit when the
- * last in-flight request is done. No bounds, no metrics, no logging beyond two lines: the floor.
+ * the same database, and the plainest drain there is. On SIGTERM, in one tick: readiness 503,
+ * listener closed, then `Connection: close` on every response, idle sockets closed with
+ * closeIdleConnections(), SSE streams and socket.io clients let go at once; exit when the last
+ * in-flight request is done. No bounds, no metrics, no logging beyond two lines: the floor for the
+ * exit time. Its lost-request count shows what closeIdleConnections() costs (docs/lifecycle.md).
  *
  * Run as `node -r ts-node/register/transpile-only bench/reference-drain-server.ts` with
  * DATABASE_URL and PORT (0 for any); prints `{"msg":"started","port":N}` like the real server.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { haproxyDetectionMs, readHaproxy, readRepoFile } from '../test/support/deploy-manifests';
 import { ensureHaproxy } from '../test/support/haproxy';
@@ -13,8 +14,14 @@ import { type SteadyRecord, readAndMessageRequests, SteadyLoad } from '../test/s
  * BENCH_WORKERS keep-alive clients (default 8) alternating GET /api/sessions/:id and POST
  * /api/sessions/:id/messages, BENCH_RUNS rolling restarts (default 3: each replica in turn).
  * A failure is any request not answered 2xx.
+ *
+ * ROLLS=N is the soak mode: one scenario only — the drain delay as deployed, every retry and
+ * redispatch removed — for N rolling restarts in a row (each replica in turn, N × 2 restarts),
+ * reporting client-visible failures, whether every acknowledged message is stored exactly once,
+ * and each replica's SIGTERM→exit time beyond the drain delay against the longest request.
  */
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ROLLS = process.env.ROLLS === undefined ? undefined : Number(process.env.ROLLS);
+const RUNS = ROLLS ?? Number(process.env.BENCH_RUNS ?? 3);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
 const DEPLOYED_DELAY_MS = 2 * haproxyDetectionMs(readHaproxy());
 
@@ -39,6 +46,13 @@ function withoutRetries(source: string): string {
 
 function describeFailure(record: SteadyRecord): string {
   return `${record.method} ${record.status ?? record.error ?? '?'}`;
+}
+
+/** Ids of the messages the load was answered 201 for. */
+function acknowledgedIds(records: readonly SteadyRecord[]): string[] {
+  return records
+    .filter((record) => record.method === 'POST' && record.status === 201)
+    .map((record) => (JSON.parse(record.body ?? '{}') as { id: string }).id);
 }
 
 async function storedMessages(databaseUrl: string, sessionId: string): Promise<string[]> {
@@ -74,14 +88,14 @@ async function runScenario(
       workers: WORKERS,
       next: readAndMessageRequests(sessionId, 'bench'),
     });
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
     const restarts: ReplicaRestart[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       for (const name of cluster.names) {
         restarts.push(await cluster.restart(name));
       }
     }
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
     await load.stop();
 
     const perRestart = restarts.map((restart, index) => {
@@ -90,10 +104,12 @@ async function runScenario(
       return load?.failures.filter((record) => record.endedAt >= from && record.endedAt < to) ?? [];
     });
     const failures = load.failures;
-    const acknowledged = load.records.filter(
-      (record) => record.method === 'POST' && record.status === 201,
-    ).length;
-    const stored = (await storedMessages(databaseUrl, sessionId)).length;
+    const acknowledgedList = acknowledgedIds(load.records);
+    const acknowledged = acknowledgedList.length;
+    const storedList = await storedMessages(databaseUrl, sessionId);
+    const stored = storedList.length;
+    const storedSet = new Set(storedList);
+    const missing = acknowledgedList.filter((id) => !storedSet.has(id)).length;
     const kinds = new Map<string, number>();
     failures.forEach((record) =>
       kinds.set(describeFailure(record), (kinds.get(describeFailure(record)) ?? 0) + 1),
@@ -115,7 +131,18 @@ async function runScenario(
         `SIGTERM→DOWN ${median(restarts.map((restart) => restart.markedDownAfterMs))}, ` +
         `→exit ${median(restarts.map((restart) => restart.exitedAfterMs))}, ` +
         `→back UP ${median(restarts.map((restart) => restart.backUpAfterMs))}; ` +
-        `messages acknowledged ${acknowledged}, stored ${stored}`,
+        `messages acknowledged ${acknowledged}, stored ${stored}, acknowledged but missing ${missing}`,
+    );
+    const beyondDelay = restarts
+      .map((restart) => restart.exitedAfterMs - scenario.drainDelayMs)
+      .sort((a, b) => a - b);
+    const longestRequestMs = Math.max(
+      ...load.records.map((record) => record.endedAt - record.startedAt),
+    );
+    console.log(
+      `  SIGTERM→exit beyond the ${scenario.drainDelayMs} ms drain delay: median ` +
+        `${beyondDelay[Math.floor(beyondDelay.length / 2)]} ms, max ${beyondDelay[beyondDelay.length - 1]} ms; ` +
+        `longest request ${longestRequestMs} ms (target: max ≤ longest request + 300 ms)`,
     );
   } finally {
     await load?.stop();
@@ -129,20 +156,28 @@ async function main(): Promise<void> {
     throw new Error('DATABASE_URL is required (the replicas share it)');
   }
   const haproxyBinary = ensureHaproxy();
-  const scenarios: Scenario[] = [
-    {
-      label: `drain delay ${DEPLOYED_DELAY_MS} ms, retries`,
-      drainDelayMs: DEPLOYED_DELAY_MS,
-      retries: true,
-    },
-    { label: 'drain delay 0, retries', drainDelayMs: 0, retries: true },
-    {
-      label: `drain delay ${DEPLOYED_DELAY_MS} ms, no retries`,
-      drainDelayMs: DEPLOYED_DELAY_MS,
-      retries: false,
-    },
-    { label: 'drain delay 0, no retries', drainDelayMs: 0, retries: false },
-  ];
+  const soak: Scenario = {
+    label: `soak, drain delay ${DEPLOYED_DELAY_MS} ms, no retries`,
+    drainDelayMs: DEPLOYED_DELAY_MS,
+    retries: false,
+  };
+  const scenarios: Scenario[] =
+    ROLLS !== undefined
+      ? [soak]
+      : [
+          {
+            label: `drain delay ${DEPLOYED_DELAY_MS} ms, retries`,
+            drainDelayMs: DEPLOYED_DELAY_MS,
+            retries: true,
+          },
+          { label: 'drain delay 0, retries', drainDelayMs: 0, retries: true },
+          {
+            label: `drain delay ${DEPLOYED_DELAY_MS} ms, no retries`,
+            drainDelayMs: DEPLOYED_DELAY_MS,
+            retries: false,
+          },
+          { label: 'drain delay 0, no retries', drainDelayMs: 0, retries: false },
+        ];
   console.log(
     `HAProxy deploy/haproxy.cfg, 2 replicas, ${WORKERS} keep-alive clients (GET + POST), ${RUNS} rolling restarts each`,
   );
