@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 
 /**
@@ -106,7 +107,7 @@ async function claimDataDir(dataDir: string, log: (line: string) => void): Promi
     process.kill(orphan, 'SIGINT');
     const giveUpAt = Date.now() + 15_000;
     while (isAlive(orphan) && Date.now() < giveUpAt) {
-      await new Promise((wait) => setTimeout(wait, 50));
+      await sleep(50);
     }
   }
   await mkdir(resolve(dataDir, '..'), { recursive: true });
