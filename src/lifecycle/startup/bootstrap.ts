@@ -44,6 +44,7 @@ class ServerStartup {
     this.log = createBootLogger(settings);
     const startup = new StartupSequence(this.log, settings.startupTimeoutMs);
     SIGNALS.forEach((signal) => process.once(signal, this.stopOnSignal));
+    // Loaded above, since it configures the logger and the deadline; logged as the first step.
     await startup.step('configuration', () => undefined);
 
     const { config, dataSource } = await startup.step('database', async () => {
