@@ -17,8 +17,11 @@ import { type AddressInfo, createServer, connect, type Server, type Socket } fro
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { NEST_APP_OPTIONS, setupApp } from '../src/app.setup';
-import { loadConfig } from '../src/config/load-config';
+import { toAppConfig } from '../src/config/app-config';
+import { loadEnv, packageVersion } from '../src/config/load-env';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
+import { createBootLogger } from '../src/lifecycle/startup/boot-logger';
+import { openDatabaseAndMigrate } from '../src/lifecycle/startup/database-steps';
 import { MessagesService } from '../src/sessions/messages.service';
 import { percentile, postCreated } from './statistics';
 
@@ -85,13 +88,11 @@ async function main(): Promise<void> {
       proxy = await delayingProxy(url, RTT_MS / 2);
       url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     }
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: url.toString(),
-      LOG_LEVEL: 'warn',
-    });
+    const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'warn' });
+    const config = toAppConfig(env, packageVersion(), url.toString());
+    const dataSource = await openDatabaseAndMigrate(config.db, createBootLogger(config.app));
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config)],
+      imports: [AppModule.forRoot(config, dataSource)],
     }).compile();
     app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));
     await app.listen(0, '127.0.0.1');

@@ -28,8 +28,8 @@ import { SessionsModule } from './sessions/sessions.module';
  */
 @Module({})
 export class AppModule implements NestModule {
-  /** `dataSource`: opened and migrated by main.ts's startup steps; e2e tests let the module do it. */
-  static forRoot(config: AppConfig, dataSource?: DataSource): DynamicModule {
+  /** `dataSource`: opened and migrated by the startup steps (src/lifecycle/startup/database-steps.ts). */
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
       imports: [

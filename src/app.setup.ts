@@ -14,8 +14,8 @@ export const DOCS_PATH = 'api-docs';
 export const NEST_APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
 /**
- * What cannot be a provider, shared by main.ts and the e2e tests so both run the same stack:
- * logger, prefix, body parsing, Swagger.
+ * What cannot be a provider, shared by the startup (lifecycle/startup/bootstrap.ts) and the e2e
+ * tests so both run the same stack: logger, prefix, body parsing, Swagger.
  */
 export function setupApp(app: INestApplication): INestApplication {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);

@@ -1,5 +1,3 @@
-import { shutdownBudgetProblem } from '../lifecycle/shutdown-budget';
-import { ShutdownStage } from '../lifecycle/shutdown-steps';
 import type { RawEnv } from './env.schema';
 
 export type NodeEnvironment = RawEnv['NODE_ENV'];
@@ -16,14 +14,13 @@ export interface AppConfig {
     version: string;
   };
   db: {
-    /** Undefined only before the embedded database has started (see main.ts). */
-    url: string | undefined;
+    /** DATABASE_URL, or the embedded database's when that is unset outside production. */
+    url: string;
     poolMax: number;
     connectTimeoutMs: number;
     /** Server-side statement_timeout; the client gives up one second later (frozen server). */
     statementTimeoutMs: number;
     migrationsRun: boolean;
-    embedded: { port: number; dataDir: string };
   };
   docs: { enabled: boolean };
   health: { token: string | undefined };
@@ -58,35 +55,43 @@ function defaultLogLevel(env: NodeEnvironment): AppConfig['app']['logLevel'] {
   }
 }
 
-export function toAppConfig(env: RawEnv, version: string): AppConfig {
+/** The typed configuration, once startup knows the database URL (see src/lifecycle/startup/). */
+export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): AppConfig {
   return {
-    app: {
-      env: env.NODE_ENV,
-      port: env.PORT,
-      host: env.HOST,
-      logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
-      startupTimeoutMs: env.STARTUP_TIMEOUT_MS,
-      version,
-    },
+    app: appSection(env, version),
     db: {
-      url: env.DATABASE_URL,
+      url: databaseUrl,
       poolMax: env.DB_POOL_MAX,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       migrationsRun: env.DB_MIGRATIONS_RUN ?? env.NODE_ENV !== 'production',
-      embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
-    shutdown: shutdownConfig(env),
+    shutdown: shutdownSection(env),
   };
 }
 
-/** Behind a Kubernetes Service the endpoints update only after readiness turns 503: keep serving meanwhile. */
-function shutdownConfig(env: RawEnv): AppConfig['shutdown'] {
+/** Needed before the database URL is known: the boot logger and the startup deadline read it. */
+export function appSection(env: RawEnv, version: string): AppConfig['app'] {
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+    startupTimeoutMs: env.STARTUP_TIMEOUT_MS,
+    version,
+  };
+}
+
+/**
+ * Checked against the global deadline at startup, before the database. Behind a Kubernetes
+ * Service the endpoints update only after readiness turns 503: keep serving meanwhile.
+ */
+export function shutdownSection(env: RawEnv): AppConfig['shutdown'] {
   return {
     drainDelayMs:
       env.SHUTDOWN_DRAIN_DELAY_MS ?? (env.KUBERNETES_SERVICE_HOST === undefined ? 0 : 5000),
@@ -105,17 +110,6 @@ export function crossFieldErrors(env: RawEnv): string[] {
     errors.push(
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
     );
-  }
-  // One cleanup step per stage at the default timeout; ShutdownSequence re-checks the real steps.
-  const shutdown = shutdownConfig(env);
-  const budgetProblem = shutdownBudgetProblem({
-    ...shutdown,
-    stepTimeoutsMs: Object.values(ShutdownStage)
-      .filter((stage) => typeof stage === 'number')
-      .map(() => shutdown.stepTimeoutMs),
-  });
-  if (budgetProblem !== undefined) {
-    errors.push(budgetProblem);
   }
   return errors;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The one schema for every environment variable the service reads. Validated once, before Nest is
- * created (see load-config.ts), so a bad deployment fails in milliseconds with every problem listed.
+ * created (see load-env.ts), so a bad deployment fails in milliseconds with every problem listed.
  * Add a variable here, map it in app-config.ts and document it in the README table.
  */
 

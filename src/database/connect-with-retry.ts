@@ -1,45 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import { describePostgresError } from '../common/errors/postgres-errors';
 import { describeDatabaseUrl } from './data-source-options';
 
-/** Thrown when the database cannot be reached within the deadline; main.ts prints it as one line. */
+/** Thrown when the database cannot be reached within the deadline; startup prints it as one line. */
 export class DatabaseUnavailableError extends Error {
   constructor(target: string, cause: string, attempts: number) {
     super(`cannot connect to ${target}: ${cause} (${attempts} attempt(s))`);
     this.name = 'DatabaseUnavailableError';
-  }
-}
-
-interface PgError {
-  code?: string;
-  message?: string;
-}
-
-/** Postgres and socket error codes a person can act on; anything else keeps its own message. */
-export function describeConnectionError(error: unknown): { cause: string; retryable: boolean } {
-  const { code, message } = (error ?? {}) as PgError;
-  switch (code ?? '') {
-    case 'ECONNREFUSED':
-      return {
-        cause: 'connection refused (is Postgres running on that host and port?)',
-        retryable: true,
-      };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { cause: 'host name not found', retryable: true };
-    case 'ETIMEDOUT':
-      return { cause: 'connection timed out', retryable: true };
-    case '28P01':
-    case '28000':
-      return {
-        cause: `authentication failed (${message ?? 'check user and password'})`,
-        retryable: false,
-      };
-    case '3D000':
-      return { cause: `database missing (${message ?? 'create it first'})`, retryable: false };
-    case '57P03':
-      return { cause: 'the database system is starting up', retryable: true };
-    default:
-      return { cause: message ?? String(error), retryable: true };
   }
 }
 
@@ -61,7 +29,8 @@ export async function connectWithRetry(
       await dataSource.initialize();
       return;
     } catch (error) {
-      const { cause, retryable } = describeConnectionError(error);
+      const { kind, cause } = describePostgresError(error);
+      const retryable = kind !== 'refused';
       const remaining = giveUpAt - Date.now();
       if (!retryable || remaining <= 0) {
         throw new DatabaseUnavailableError(
@@ -72,7 +41,7 @@ export async function connectWithRetry(
       }
       const wait = Math.min(delayMs, remaining);
       onRetry(attempt, cause, wait);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
       delayMs = Math.min(delayMs * 2, 2000);
     }
   }

@@ -3,7 +3,7 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 /**
- * The one DataSource options object, used by the app (database.providers.ts) and by the typeorm CLI
+ * The one DataSource options object, used by the app (open-database.ts) and by the typeorm CLI
  * (ormconfig.ts). Entities and migrations are listed explicitly: no globs, so the build output and
  * ts-node see exactly the same set.
  */

@@ -9,14 +9,10 @@ export async function openDatabase(
   db: AppConfig['db'],
   logger: Pick<LoggerService, 'warn'>,
 ): Promise<DataSource> {
-  if (db.url === undefined) {
-    throw new Error('no database URL: set DATABASE_URL, or start the embedded database first');
-  }
-  const url = db.url;
-  const dataSource = new DataSource(dataSourceOptions(url, db.poolMax, db.statementTimeoutMs));
-  await connectWithRetry(dataSource, url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
+  const dataSource = new DataSource(dataSourceOptions(db.url, db.poolMax, db.statementTimeoutMs));
+  await connectWithRetry(dataSource, db.url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
     logger.warn(
-      `${describeDatabaseUrl(url)}: attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,
+      `${describeDatabaseUrl(db.url)}: attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,
     );
   });
   return dataSource;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
 
 /** Startup stops with this when migrations are pending and may not run here (production default). */
@@ -29,7 +30,7 @@ async function waitForLock(lockHolder: QueryRunner): Promise<void> {
     if (rows[0]?.locked === true) {
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 

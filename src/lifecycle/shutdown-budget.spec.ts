@@ -1,9 +1,12 @@
-import { ConfigValidationError, loadConfig } from '../config/load-config';
+import { shutdownSection } from '../config/app-config';
+import { ConfigValidationError, loadEnv } from '../config/load-env';
 import { shutdownBudgetProblem } from './shutdown-budget';
+import { checkShutdownBudget } from './startup/shutdown-budget-check';
 
+/** What startup's configuration step refuses. */
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    checkShutdownBudget(shutdownSection(loadEnv(env)));
     return [];
   } catch (error) {
     if (error instanceof ConfigValidationError) {
@@ -15,7 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('shutdown budget', () => {
   it('should fit the defaults, on Kubernetes too (drain delay 5000)', () => {
-    expect(loadConfig({}).shutdown).toEqual({
+    expect(shutdownSection(loadEnv({}))).toEqual({
       drainDelayMs: 0,
       longLivedTimeoutMs: 2000,
       requestTimeoutMs: 10000,
@@ -23,7 +26,9 @@ describe('shutdown budget', () => {
       stepTimeoutMs: 2000,
       timeoutMs: 25000,
     });
-    expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }).shutdown.drainDelayMs).toBe(5000);
+    expect(shutdownSection(loadEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).drainDelayMs).toBe(
+      5000,
+    );
   });
 
   it('should fail startup naming every number when the phases outgrow the deadline', () => {

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
+import { METRIC_NAMES } from '../common/metrics/metric-names';
 
 /**
  * `shutdown_phase_duration_seconds{phase}`: how long each phase of the last shutdown took, scraped
@@ -16,7 +17,7 @@ export class ShutdownPhaseMetrics {
       registry === undefined
         ? undefined
         : new Gauge({
-            name: 'shutdown_phase_duration_seconds',
+            name: METRIC_NAMES.shutdownPhaseDuration,
             help: 'Duration of each phase of the current or last shutdown',
             labelNames: ['phase'],
             registers: [registry],

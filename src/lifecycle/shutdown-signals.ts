@@ -9,7 +9,7 @@ export interface ShutdownSignalsOptions {
   embeddedDatabase?: { stop(): Promise<void> };
 }
 
-const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
+export const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 
 /** 128 + SIGINT (2): what a shell reports for a process stopped with Ctrl-C. */
 const FORCED_EXIT_CODE = 130;

@@ -1,3 +1,4 @@
+import { TimeoutError, withTimeout } from '../common/async/with-timeout';
 import type { ShutdownStep } from './shutdown-steps';
 
 /** One cleanup step's result, as it appears in the shutdown summary line. */
@@ -31,23 +32,18 @@ export async function runShutdownSteps(
 
 async function runOneStep(step: ShutdownStep, timeoutMs: number): Promise<StepOutcome> {
   const started = Date.now();
-  // Not unref'd: a guard that lets the process drift out from under it guards nothing.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    // The step may throw synchronously as well: Promise.resolve().then() turns that into a rejection.
-    await Promise.race([Promise.resolve().then(() => step.run()), timeout]);
+    await withTimeout(() => step.run(), timeoutMs);
     return { name: step.name, ms: Date.now() - started, ok: true };
   } catch (error) {
-    return {
-      name: step.name,
-      ms: Date.now() - started,
-      ok: false,
-      error: error instanceof Error ? error.message : String(error),
-    };
-  } finally {
-    clearTimeout(timer);
+    return { name: step.name, ms: Date.now() - started, ok: false, error: failureOf(error) };
   }
+}
+
+/** The summary line names the step already, so a timeout reads "timed out after N ms". */
+function failureOf(error: unknown): string {
+  if (error instanceof TimeoutError) {
+    return `timed out after ${error.ms} ms`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

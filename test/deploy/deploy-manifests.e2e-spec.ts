@@ -1,8 +1,10 @@
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { loadConfig } from '../../src/config/load-config';
+import { type AppConfig, shutdownSection, toAppConfig } from '../../src/config/app-config';
+import { loadEnv, packageVersion } from '../../src/config/load-env';
 import { HealthController } from '../../src/health/health.controller';
 import { worstCaseShutdownMs } from '../../src/lifecycle/shutdown-budget';
 import { ShutdownStage } from '../../src/lifecycle/shutdown-steps';
+import { checkShutdownBudget } from '../../src/lifecycle/startup/shutdown-budget-check';
 import {
   type ComposeFile,
   composeAppServices,
@@ -35,8 +37,18 @@ function healthRoute(method: 'live' | 'ready'): string {
   return `/${controller}/${handler}`;
 }
 
+/** The configuration as the server's startup builds it, its shutdown budget check included. */
+function loadConfig(env: Record<string, string>): AppConfig {
+  const loaded = loadEnv(env);
+  checkShutdownBudget(shutdownSection(loaded));
+  if (loaded.DATABASE_URL === undefined) {
+    throw new Error('the manifests must set DATABASE_URL');
+  }
+  return toAppConfig(loaded, packageVersion(), loaded.DATABASE_URL);
+}
+
 /** Every phase of the shutdown at its bound, with one cleanup step per stage. */
-function worstCaseMs(config: ReturnType<typeof loadConfig>): number {
+function worstCaseMs(config: AppConfig): number {
   const { shutdown } = config;
   return worstCaseShutdownMs({
     ...shutdown,

@@ -2,9 +2,11 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { NEST_APP_OPTIONS, setupApp } from '../../src/app.setup';
-import type { AppConfig } from '../../src/config/app-config';
-import { loadConfig } from '../../src/config/load-config';
+import { type AppConfig, toAppConfig } from '../../src/config/app-config';
+import { loadEnv, packageVersion } from '../../src/config/load-env';
 import { LifecycleState } from '../../src/lifecycle/lifecycle-state';
+import { createBootLogger } from '../../src/lifecycle/startup/boot-logger';
+import { openDatabaseAndMigrate } from '../../src/lifecycle/startup/database-steps';
 
 /** The run's database (see global-setup.ts). */
 export function testDatabaseUrl(): string {
@@ -17,7 +19,14 @@ export function testDatabaseUrl(): string {
 
 /** Configuration as production would load it, from a test environment plus overrides. */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env });
+  const loaded = loadEnv({ NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env });
+  return toAppConfig(loaded, packageVersion(), loaded.DATABASE_URL ?? testDatabaseUrl());
+}
+
+/** AppModule with its database opened and migrated by the same functions as the server's startup. */
+export async function testAppModule(config: AppConfig = testConfig()): Promise<DynamicModule> {
+  const dataSource = await openDatabaseAndMigrate(config.db, createBootLogger(config.app));
+  return AppModule.forRoot(config, dataSource);
 }
 
 export interface TestAppOptions {
@@ -30,10 +39,10 @@ export interface TestAppOptions {
   listen?: boolean;
 }
 
-/** The production stack in-process: same module, same setupApp, READY as main.ts leaves it. */
+/** The production stack in-process: same module, same setupApp, READY as startup leaves it. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<INestApplication> {
   const builder = Test.createTestingModule({
-    imports: [AppModule.forRoot(testConfig(options.env)), ...(options.imports ?? [])],
+    imports: [await testAppModule(testConfig(options.env)), ...(options.imports ?? [])],
   });
   const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
   const app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { describePostgresError, type PostgresErrorDescription } from './postgres-errors';
 
 interface Mapped {
   status: number;
@@ -37,40 +38,31 @@ const BODY_PARSER_ERRORS: Record<string, Mapped> = {
   'request.aborted': { status: 400, message: 'Request aborted', code: 'REQUEST_ABORTED' },
 };
 
-const POSTGRES_ERRORS: Record<string, Mapped> = {
-  '23505': { status: 409, message: 'Conflicts with an existing record', code: 'CONFLICT' },
-  '22P02': { status: 400, message: 'Invalid value in request', code: 'INVALID_VALUE' },
-  '22003': { status: 400, message: 'Number out of range', code: 'INVALID_VALUE' },
-  '22001': { status: 400, message: 'Value too long', code: 'INVALID_VALUE' },
-  '23503': { status: 409, message: 'Refers to a record that does not exist', code: 'CONFLICT' },
-  '40001': { status: 409, message: 'Concurrent update, retry the request', code: 'CONFLICT' },
-  '57014': { status: 503, message: 'Database statement timed out', code: 'DATABASE_UNAVAILABLE' },
-};
-
 const UNAVAILABLE: Mapped = {
   status: 503,
   message: 'Database unavailable',
   code: 'DATABASE_UNAVAILABLE',
 };
 
-/** Errors that mean "the database is not there right now": a 503 the client may retry, not a 500. */
-function isConnectionFailure(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (
-    typeof code === 'string' &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code) ||
-      code.startsWith('08') ||
-      code === '57P01')
-  ) {
-    return true;
+/** A failed statement: the request's own fault (400, 409) or a statement timeout (503). */
+function mapQueryFailure({ kind, cause }: PostgresErrorDescription): Mapped | null {
+  switch (kind) {
+    case 'conflict':
+      return { status: 409, message: cause, code: 'CONFLICT' };
+    case 'invalid-value':
+      return { status: 400, message: cause, code: 'INVALID_VALUE' };
+    case 'statement-timeout':
+      return { status: 503, message: cause, code: 'DATABASE_UNAVAILABLE' };
+    case 'unavailable':
+    case 'refused':
+    case undefined:
+      return null;
   }
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i.test(
-      message,
-    )
-  );
 }
+
+/** "The database is not there right now": a 503 the client may retry, not a 500. */
+const isUnavailable = (error: unknown): boolean =>
+  describePostgresError(error).kind === 'unavailable';
 
 /** Maps errors from Postgres and from express's body parser to a deliberate status, or null. */
 export function mapInfrastructureError(error: unknown): Mapped | null {
@@ -78,16 +70,14 @@ export function mapInfrastructureError(error: unknown): Mapped | null {
   if (typeof parserType === 'string' && parserType in BODY_PARSER_ERRORS) {
     return BODY_PARSER_ERRORS[parserType] ?? null;
   }
+  const driverError = (error as { driverError?: unknown } | null)?.driverError;
   if (error instanceof QueryFailedError) {
-    const code = (error.driverError as { code?: unknown } | undefined)?.code;
-    if (typeof code === 'string' && code in POSTGRES_ERRORS) {
-      return POSTGRES_ERRORS[code] ?? null;
+    const mapped = mapQueryFailure(describePostgresError(driverError));
+    if (mapped !== null) {
+      return mapped;
     }
   }
-  if (
-    isConnectionFailure(error) ||
-    isConnectionFailure((error as { driverError?: unknown } | null)?.driverError)
-  ) {
+  if (isUnavailable(error) || isUnavailable(driverError)) {
     return UNAVAILABLE;
   }
   return null;

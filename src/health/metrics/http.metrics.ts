@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Histogram, Registry } from 'prom-client';
-import { METRIC_NAMES } from './metric-names';
+import { METRIC_NAMES } from '../../common/metrics/metric-names';
 import { routeLabel } from '../../common/http/route-label';
 
 /** Buckets from 5 ms to 10 s: API calls are fast; the tail is what an alert watches. */

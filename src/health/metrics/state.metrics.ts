@@ -8,7 +8,7 @@ import { InFlightRequests } from '../../lifecycle/in-flight-requests';
 import { LifecyclePhase, LifecycleState } from '../../lifecycle/lifecycle-state';
 import { LongLivedConnections } from '../../lifecycle/long-lived-connections';
 import { databasePoolStats } from '../status/database-pool';
-import { METRIC_NAMES } from './metric-names';
+import { METRIC_NAMES } from '../../common/metrics/metric-names';
 
 /**
  * Gauges of state the process already holds, read lazily in `collect()` at scrape time: nothing

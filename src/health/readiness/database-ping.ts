@@ -1,4 +1,5 @@
-import { describeConnectionError } from '../../database/connect-with-retry';
+import { TimeoutError, withTimeout } from '../../common/async/with-timeout';
+import { describePostgresError } from '../../common/errors/postgres-errors';
 
 export type PingResult = { up: true; latencyMs: number } | { up: false; message: string };
 
@@ -21,20 +22,14 @@ export class DatabasePing {
     const attempt = (this.outstanding ??= this.query().finally(() => {
       this.outstanding = undefined;
     }));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
-    });
     try {
-      const outcome = await Promise.race([attempt, deadline]);
-      if (outcome === 'timeout') {
-        return { up: false, message: `no answer within ${this.timeoutMs} ms` };
-      }
+      await withTimeout(attempt, this.timeoutMs);
       return { up: true, latencyMs: Date.now() - started };
     } catch (error) {
-      return { up: false, message: describeConnectionError(error).cause };
-    } finally {
-      clearTimeout(timer);
+      if (error instanceof TimeoutError) {
+        return { up: false, message: `no answer within ${this.timeoutMs} ms` };
+      }
+      return { up: false, message: describePostgresError(error).cause };
     }
   }
 }

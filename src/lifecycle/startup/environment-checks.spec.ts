@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../config/load-config';
+import { type AppConfig, toAppConfig } from '../../config/app-config';
+import { loadEnv } from '../../config/load-env';
 import { checkEnvironment, EnvironmentCheckError } from './environment-checks';
 
 function postgres(versionNum: number): DataSource {
@@ -8,8 +9,11 @@ function postgres(versionNum: number): DataSource {
   } as unknown as DataSource;
 }
 
+const DATABASE_URL = 'postgres://u:p@db:5432/app';
+const loadConfig = (env: Record<string, string>): AppConfig =>
+  toAppConfig(loadEnv(env), '0.0.0', DATABASE_URL);
 const production = (env: Record<string, string> = {}) =>
-  loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/app', ...env });
+  loadConfig({ NODE_ENV: 'production', DATABASE_URL, ...env });
 
 describe('checkEnvironment', () => {
   it('should stop production on a Postgres older than 15', async () => {

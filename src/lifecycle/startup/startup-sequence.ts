@@ -1,3 +1,4 @@
+import { withTimeout } from '../../common/async/with-timeout';
 import type { BootLogger } from './boot-logger';
 
 export interface StartupStepTiming {
@@ -15,46 +16,49 @@ export class StartupDeadlineError extends Error {
   }
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 /**
  * The boot steps in their fixed order (configuration → database → migrations → environment checks
- * → application → listen), each logged with its duration, all under one overall deadline that
- * names the step that hung. The process takes no traffic until the last step is done.
+ * → application → listen), each logged with its duration, all under one overall deadline counted
+ * from construction that names the step that hung. The process takes no traffic until the last
+ * step is done.
  */
 export class StartupSequence {
   private readonly startedAt = Date.now();
   private readonly timings: StartupStepTiming[] = [];
-  private current = 'starting';
-  private deadline: { promise: Promise<never>; timer: NodeJS.Timeout } | undefined;
 
-  constructor(private readonly log: BootLogger) {}
-
-  /** Starts the overall deadline; it is deliberately not unref'd — it must fire if a step hangs. */
-  armDeadline(deadlineMs: number): void {
-    let timer: NodeJS.Timeout | undefined;
-    const promise = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StartupDeadlineError(this.current, deadlineMs)),
-        deadlineMs,
-      );
-    });
-    promise.catch(() => undefined);
-    this.deadline = timer ? { promise, timer } : undefined;
-  }
+  constructor(
+    private readonly log: BootLogger,
+    private readonly deadlineMs: number,
+  ) {}
 
   async step<T>(name: string, run: () => Promise<T> | T): Promise<T> {
-    this.current = name;
     const started = Date.now();
-    const result = this.deadline ? await Promise.race([run(), this.deadline.promise]) : await run();
+    const remainingMs = this.startedAt + this.deadlineMs - started;
+    // The step's own outcome travels as a value, so the one rejection here is the deadline's.
+    const settled = await withTimeout(
+      Promise.resolve()
+        .then(run)
+        .then(
+          (value): Settled<T> => ({ ok: true, value }),
+          (error: unknown): Settled<T> => ({ ok: false, error }),
+        ),
+      remainingMs,
+    ).catch(() => {
+      throw new StartupDeadlineError(name, this.deadlineMs);
+    });
+    if (!settled.ok) {
+      throw settled.error;
+    }
     const ms = Date.now() - started;
     this.timings.push({ step: name, ms });
     this.log.info({ step: name, ms }, `startup step ${name} done in ${ms} ms`);
-    return result;
+    return settled.value;
   }
 
-  /** Stops the deadline and returns the timings; call once the service is READY. */
+  /** The timings so far; call once the service is READY. */
   finish(): { totalMs: number; steps: StartupStepTiming[] } {
-    clearTimeout(this.deadline?.timer);
-    this.deadline = undefined;
     return { totalMs: Date.now() - this.startedAt, steps: [...this.timings] };
   }
 }

@@ -1,15 +1,20 @@
-import { ConfigValidationError, loadConfig } from './load-config';
+import { type AppConfig, toAppConfig } from './app-config';
+import { ConfigValidationError, loadEnv } from './load-env';
 
-describe('loadConfig', () => {
+/** The typed config as startup builds it; the URL stands for whatever startup decided. */
+const loadConfig = (env: NodeJS.ProcessEnv): AppConfig =>
+  toAppConfig(loadEnv(env), '0.0.0', 'postgres://postgres@127.0.0.1:5432/app');
+
+describe('loadEnv, then toAppConfig', () => {
   it('should apply defaults for a bare development environment', () => {
+    const env = loadEnv({});
     const config = loadConfig({});
 
     expect(config.app).toMatchObject({ env: 'development', port: 3000, logLevel: 'debug' });
-    expect(config.db).toMatchObject({
-      url: undefined,
-      migrationsRun: true,
-      embedded: { port: 54329 },
-    });
+    // No URL: startup starts the embedded database on its default port.
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.EMBEDDED_PG_PORT).toBe(54329);
+    expect(config.db).toMatchObject({ migrationsRun: true });
     expect(config.docs.enabled).toBe(true);
   });
 

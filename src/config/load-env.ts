@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envSchema } from './env.schema';
-import { type AppConfig, crossFieldErrors, toAppConfig } from './app-config';
+import { crossFieldErrors } from './app-config';
+import { envSchema, type RawEnv } from './env.schema';
 
-/** Thrown with every configuration problem at once; main.ts turns it into one fatal line. */
+/** Thrown with every configuration problem at once; startup turns it into one fatal line. */
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
@@ -25,7 +25,12 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * The environment validated against the schema and the cross-field rules, or a
+ * ConfigValidationError listing every problem. `toAppConfig` turns it into the typed config once
+ * the database URL is known (DATABASE_URL, or the embedded database's).
+ */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): RawEnv {
   const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -39,5 +44,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (crossErrors.length > 0) {
     throw new ConfigValidationError(crossErrors);
   }
-  return toAppConfig(parsed.data, packageVersion());
+  return parsed.data;
 }
