@@ -9,7 +9,7 @@ import { InFlightRequests } from './in-flight-requests';
 /**
  * Attaches the lifecycle to the raw Node HTTP server, below Express and Nest, so that it sees every
  * connection and every request — unknown routes and body-parser errors included, which no
- * interceptor sees. Runs at bootstrap, before `listen()`, for main.ts and the e2e apps alike.
+ * interceptor sees. Runs at bootstrap, before `listen()`, for the server and the e2e apps alike.
  */
 @Injectable()
 export class HttpServerTracking implements OnApplicationBootstrap {

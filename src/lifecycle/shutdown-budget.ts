@@ -2,10 +2,11 @@
  * The worst case of a shutdown is the sum of its bounded phases. If that sum does not fit inside
  * the global deadline, the deadline fires first and a shutdown that would have been clean ends in
  * exit 1 (or, on Kubernetes, in SIGKILL at terminationGracePeriodSeconds). So the sum is checked
- * once at boot — in the config's cross-field rules with one step per stage, and again when the real
- * steps have registered — and startup fails naming the numbers. The long-lived drain and the HTTP
- * drain run side by side, so the sum counts the shorter of the two once too often: a margin on the
- * safe side, which keeps the check a plain sum an operator can redo by hand.
+ * twice at boot — in the configuration step with one step per stage
+ * (startup/shutdown-budget-check.ts), and again once the real steps have registered — and startup
+ * fails naming the numbers. The long-lived drain and the HTTP drain run side by side, so the sum
+ * counts the shorter of the two once too often: a margin on the safe side, which keeps the check a
+ * plain sum an operator can redo by hand.
  */
 export interface ShutdownBudget {
   drainDelayMs: number;

@@ -5,7 +5,7 @@ import { ShutdownSequence } from './shutdown-sequence';
 import { ShutdownStage, ShutdownSteps } from './shutdown-steps';
 
 export interface ShutdownSignalsOptions {
-  /** The embedded Postgres main.ts started, stopped as the last database step. */
+  /** The embedded Postgres the bootstrap started, stopped as the last database step. */
   embeddedDatabase?: { stop(): Promise<void> };
 }
 
