@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     );
     const expected = MESSAGES * (SOCKETS + STREAMS);
     await eventually(
-      () => (delivered >= expected ? true : undefined),
+      () => delivered >= expected,
       `${expected} deliveries (have ${delivered})`,
       60_000,
     );
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     b.kill('SIGTERM');
     const exit = await b.exited;
     const exitMs = performance.now() - signalledAt;
-    await eventually(() => (goneAt.size === stillOnB.length ? true : undefined), 'disconnects');
+    await eventually(() => goneAt.size === stillOnB.length, 'disconnects');
     const told = stillOnB.filter((socket) => socket.events('server:draining').length > 0).length;
     const shutdownEvents = streams.filter((stream) => stream.events('shutdown').length > 0).length;
     const offsets = [...goneAt.values()].map((at) => at - signalledAt).sort((x, y) => x - y);

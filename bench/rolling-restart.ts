@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { haproxyDetectionMs, readHaproxy, readRepoFile } from '../test/support/deploy-manifests';
 import { ensureHaproxy } from '../test/support/haproxy';
@@ -74,14 +75,14 @@ async function runScenario(
       workers: WORKERS,
       next: readAndMessageRequests(sessionId, 'bench'),
     });
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
     const restarts: ReplicaRestart[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       for (const name of cluster.names) {
         restarts.push(await cluster.restart(name));
       }
     }
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
     await load.stop();
 
     const perRestart = restarts.map((restart, index) => {

@@ -76,8 +76,7 @@ describe('gateway drain (e2e)', () => {
     const rawText = readToEnd(raw);
     const registry = app.get(LongLivedConnections);
     await eventually(
-      () =>
-        registry.counts().sse === 2 && registry.counts()['socket.io'] === 3 ? true : undefined,
+      () => registry.counts().sse === 2 && registry.counts()['socket.io'] === 3,
       'all clients counted',
     );
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
@@ -201,14 +202,14 @@ describe('gateway (e2e)', () => {
       jest.spyOn(messages, 'listAfter').mockImplementationOnce(async (...args) => {
         client.close();
         await gone;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         return original(...args);
       });
       client.socket.emit('session:join', { sessionId, afterSeq: 0 });
       await gone;
       const live = app.get(LiveEvents);
       await eventually(
-        () => (jest.mocked(messages.listAfter).mock.calls.length > 0 ? true : undefined),
+        () => jest.mocked(messages.listAfter).mock.calls.length > 0,
         'the join to read',
       );
       jest.restoreAllMocks();
@@ -311,10 +312,7 @@ describe('gateway (e2e)', () => {
       client.socket.emit('message:create', { sessionId: 42 });
       client.socket.emit('session:join');
       client.socket.emit('session:join', 'a', 'b', 'c');
-      await eventually(
-        () => (client.events('exception').length === 3 ? true : undefined),
-        'three exception events',
-      );
+      await eventually(() => client.events('exception').length === 3, 'three exception events');
       client.events('exception').forEach((error) =>
         expect(error).toEqual({
           ...ENVELOPE,
@@ -381,7 +379,7 @@ describe('gateway (e2e)', () => {
         missed.push(await post(sessionId, content));
       }
       const stream = eventSource(sessionId, { 'Last-Event-ID': String(seen.seq) });
-      await eventually(() => (stream.seqs().length === 3 ? true : undefined), 'the replay');
+      await eventually(() => stream.seqs().length === 3, 'the replay');
       const live = await post(sessionId, 'live');
       await stream.waitFor('message.created', (m: Message) => m.seq === live.seq);
       expect(stream.received.map((entry) => entry.event)).toEqual([
@@ -453,7 +451,7 @@ describe('gateway (e2e)', () => {
       // A first connect reads the newest messages (latest); hold that read until the client left.
       const original = messages.latest.bind(messages);
       const controller = new AbortController();
-      const aborted = new Promise((resolve) => setTimeout(resolve, 100));
+      const aborted = sleep(100);
       jest.spyOn(messages, 'latest').mockImplementationOnce(async (...args) => {
         controller.abort();
         await aborted;
@@ -462,7 +460,7 @@ describe('gateway (e2e)', () => {
       await expect(
         fetch(`${base}/api/sessions/${sessionId}/events`, { signal: controller.signal }),
       ).rejects.toThrow();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       jest.restoreAllMocks();
       expect(app.get(SseStreams).count()).toBe(0);
     });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ async function probeUntil(
     if (done(response) || Date.now() > deadline) {
       return response;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }
 
@@ -132,7 +133,7 @@ describe('a database outage under a running app (e2e)', () => {
       const answers: request.Response[] = [];
       for (let round = 0; round < 2; round += 1) {
         // Past the cached verdict each time, so every round asks for a fresh ping.
-        await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_TTL_MS + 100));
+        await sleep(READINESS_CACHE_TTL_MS + 100);
         answers.push(
           ...(await Promise.all(
             Array.from({ length: 10 }, () => request(url).get('/health/ready').timeout(HANG_MS)),

@@ -139,7 +139,7 @@ describe('gateway across two instances (process)', () => {
     const onB = eventSource(`${urlB}/api/sessions/${sessionId}/events`, {
       'Last-Event-ID': lastEventId,
     });
-    await eventually(() => (onB.seqs().length >= 3 ? true : undefined), 'the replay on B');
+    await eventually(() => onB.seqs().length >= 3, 'the replay on B');
     const live = await post(urlA, sessionId, 'live');
     await onB.waitFor<Message>('message.created', (m) => m.seq === live.seq);
 
@@ -177,7 +177,7 @@ describe('gateway across two instances (process)', () => {
       'Last-Event-ID':
         streamOnC.received.filter((e) => e.event === 'message.created').at(-1)?.id ?? '',
     });
-    await eventually(() => (streamOnB.seqs().length >= 2 ? true : undefined), 'the replay on B');
+    await eventually(() => streamOnB.seqs().length >= 2, 'the replay on B');
 
     expect(ack.missed).toEqual(missed);
     expect(streamOnB.events('message.created')).toEqual(missed);

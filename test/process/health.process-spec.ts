@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rm } from 'node:fs/promises';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
@@ -20,8 +21,6 @@ function probe(base: string, path: string): Promise<Answer> {
     req.on('error', reject);
   });
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** The request log line of a readiness probe (other lines logged during it carry `req` too). */
 const isProbeLine = (line: LogLine): boolean => {
   const url = (line.req as { url?: unknown } | undefined)?.url;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type LogLine, ServerProcess } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
@@ -42,7 +43,7 @@ describe('request logging (process, JSON as in production)', () => {
       res: { statusCode: 400 },
       responseTime: expect.any(Number) as number,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(
       server.lines.filter(
         (candidate) => (candidate.req as { id?: unknown } | undefined)?.id === 'log-probe-1',

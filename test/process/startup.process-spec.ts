@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:net';
 import { Client } from 'pg';
 import { MIGRATIONS } from '../../src/database/migrations';
@@ -31,7 +32,7 @@ function watchReadiness(
       } catch {
         // Not listening (yet): nothing to record.
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   })();
   void server.exited.then(() => (running = false));

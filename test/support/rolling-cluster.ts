@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HaproxyProcess } from './haproxy';
 import { freePort } from './ports';
 import { ServerProcess } from './server-process';
@@ -97,7 +98,7 @@ export class RollingCluster {
           markedDownAfterMs = Date.now() - signalledAt;
           return;
         }
-        await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+        await sleep(20);
       }
     })();
     const { code } = await old.process.exited;
