@@ -9,8 +9,8 @@
  *
  *   SERVER_ENTRY=dist-gateway/main.js npm run bench:gateway
  */
-import { Client } from 'pg';
 import { LiveEventSource, LiveSocket, eventually } from '../test/support/live-clients';
+import { createDatabase } from '../test/support/create-database';
 import { ServerProcess } from '../test/support/server-process';
 import { percentile, postCreated } from './statistics';
 
@@ -26,14 +26,9 @@ interface Message {
 }
 
 async function main(): Promise<void> {
-  const database = `renovation_bench_gateway_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const database = await createDatabase(ADMIN_URL, `renovation_bench_gateway_${process.pid}`);
   // info: the "started" line that carries the port is logged at info.
-  const env = { DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'info' };
   const a = ServerProcess.start(env);
   const b = ServerProcess.start(env);
   const clients: Array<{ close(): void }> = [];
@@ -159,8 +154,7 @@ async function main(): Promise<void> {
     a.kill('SIGTERM');
     b.kill('SIGTERM');
     await Promise.all([a.exited, b.exited]);
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
