@@ -10,7 +10,6 @@ import { NotificationListener } from '../src/database/notification-listener';
 import { LiveEvents } from '../src/gateway/fanout/live-events';
 import { SseStreams } from '../src/gateway/sse/sse-streams';
 import { MessagesService } from '../src/sessions/messages.service';
-import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
 import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
 import { ENVELOPE } from './support/error-envelope';
@@ -40,12 +39,8 @@ describe('gateway (e2e)', () => {
     app = await createTestApp({
       listen: true,
       env: { SSE_HEARTBEAT_MS: '200' },
-      customize: (builder) =>
-        builder.overrideProvider(PrincipalResolver).useValue({
-          resolve: (headers: Record<string, unknown>) => ({
-            ownerId: typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,
-          }),
-        }),
+      ownerOf: (headers) =>
+        typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,
     });
     server = app.getHttpServer() as App;
     base = baseUrl(app);

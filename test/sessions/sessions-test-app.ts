@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { PrincipalResolver } from '../../src/sessions/principal/principal';
 import { createTestApp, type TestAppOptions } from '../support/test-app';
 
 /**
@@ -11,14 +10,7 @@ export async function createSessionsTestApp(
   options: TestAppOptions & { ownerId?: string } = {},
 ): Promise<{ app: INestApplication; ownerId: string; actAs: (ownerId: string) => void }> {
   let current = options.ownerId ?? randomUUID();
-  const resolver = { resolve: () => ({ ownerId: current }) };
-  const app = await createTestApp({
-    ...options,
-    customize: (builder) =>
-      (options.customize ? options.customize(builder) : builder)
-        .overrideProvider(PrincipalResolver)
-        .useValue(resolver),
-  });
+  const app = await createTestApp({ ...options, ownerOf: () => current });
   return {
     app,
     ownerId: current,

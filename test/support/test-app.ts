@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
@@ -5,6 +6,7 @@ import { NEST_APP_OPTIONS, setupApp } from '../../src/app.setup';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { LifecycleState } from '../../src/lifecycle/lifecycle-state';
+import { PrincipalResolver } from '../../src/sessions/principal/principal';
 
 /** The run's database (see global-setup.ts). */
 export function testDatabaseUrl(): string {
@@ -28,14 +30,25 @@ export interface TestAppOptions {
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Listen on an ephemeral port (for socket.io and EventSource clients). */
   listen?: boolean;
+  /**
+   * Who every request (and socket handshake) acts as, in place of the configured local owner: a
+   * suite that owns its sessions never sees those of suites running beside it.
+   */
+  ownerOf?: (headers: IncomingHttpHeaders) => string;
 }
 
 /** The production stack in-process: same module, same setupApp, READY as main.ts leaves it. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<INestApplication> {
-  const builder = Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [AppModule.forRoot(testConfig(options.env)), ...(options.imports ?? [])],
   });
-  const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
+  if (options.customize) {
+    builder = options.customize(builder);
+  }
+  if (options.ownerOf) {
+    builder = overridePrincipal(builder, options.ownerOf);
+  }
+  const moduleRef = await builder.compile();
   const app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));
   if (options.listen) {
     await app.listen(0, '127.0.0.1');
@@ -44,6 +57,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<INest
   }
   app.get(LifecycleState).markReady();
   return app;
+}
+
+/** Swaps the PrincipalResolver for one that makes each request act as `ownerOf(its headers)`. */
+function overridePrincipal(
+  builder: TestingModuleBuilder,
+  ownerOf: (headers: IncomingHttpHeaders) => string,
+): TestingModuleBuilder {
+  return builder.overrideProvider(PrincipalResolver).useValue({
+    resolve: (headers: IncomingHttpHeaders) => ({ ownerId: ownerOf(headers) }),
+  });
 }
 
 /** Base URL of an app created with `listen: true`. */
