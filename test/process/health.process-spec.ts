@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
 import { freePort } from '../support/ports';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 
 interface Answer {
   status: number;
@@ -47,12 +47,11 @@ describe('health of the real process (process)', () => {
       LOG_LEVEL: 'debug',
       SHUTDOWN_DRAIN_DELAY_MS: '1500',
     });
-    base = `http://127.0.0.1:${await server.started()}`;
+    base = await server.startedUrl();
   }, 60_000);
 
   afterAll(async () => {
-    server.kill('SIGTERM');
-    await server.exited;
+    await stopStartedServers();
     await cluster?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }, 30_000);

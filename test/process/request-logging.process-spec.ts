@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 const SECRET = 'Bearer super-secret-token-value';
@@ -14,13 +14,10 @@ describe('request logging (process, JSON as in production)', () => {
       DATABASE_URL: testDatabaseUrl(),
       LOG_LEVEL: 'debug',
     });
-    base = `http://127.0.0.1:${await server.started()}`;
+    base = await server.startedUrl();
   });
 
-  afterAll(async () => {
-    server.kill('SIGTERM');
-    await server.exited;
-  });
+  afterAll(stopStartedServers);
 
   const requestLine = (id: string): Promise<LogLine> =>
     server.waitFor((line) => (line.req as { id?: unknown } | undefined)?.id === id, 5000);
