@@ -11,10 +11,10 @@ import { ServerProcess } from '../test/support/server-process';
 import { median } from './statistics';
 
 /**
- * `npm run bench:drain`: scenario 6a (32 keep-alive clients, GETs and trickled POSTs, SIGTERM
- * mid-load) against the built server (dist/main.js, or SERVER_ENTRY), BENCH_RUNS times. Prints
- * lost / completed / refused / cut and SIGTERM-to-exit times, and draws the last run's timeline
- * around the signal to bench/drain-timeline.svg.
+ * `npm run bench:drain`: SIGTERM in the middle of keep-alive load (32 clients, GETs and trickled
+ * POSTs) against the built server (dist/main.js, or SERVER_ENTRY), BENCH_RUNS times. Prints lost /
+ * completed / refused / cut and SIGTERM-to-exit times, and draws the last run's timeline around
+ * the signal to bench/drain-timeline.svg.
  *
  * DATABASE_URL: the database the server uses (required). SHUTDOWN_* variables are passed through
  * to the server, e.g. SHUTDOWN_IDLE_SOCKET_GRACE_MS=0 to see what closing idle sockets at once costs.
