@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { READINESS_CACHE_TTL_MS } from '../src/health/readiness/database.health';
-import { type EmbeddedCluster, startEmbeddedCluster } from './support/embedded-cluster';
+import {
+  clusterPids,
+  type EmbeddedCluster,
+  startEmbeddedCluster,
+} from './support/embedded-cluster';
 import { freePort } from './support/ports';
 import { baseUrl, createTestApp } from './support/test-app';
 
@@ -27,18 +28,6 @@ class OutageProbeController {
 
 @Module({ controllers: [OutageProbeController] })
 class OutageProbeModule {}
-
-/** The postmaster and every backend it forked: freezing only the postmaster leaves sessions alive. */
-function clusterProcesses(dataDir: string): number[] {
-  const postmaster = Number(
-    readFileSync(resolve(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
-  );
-  const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(Number);
-  return [postmaster, ...children];
-}
 
 /** Generous bounds that only catch a hang; none of these is a speed target. */
 const HANG_MS = 10_000;
@@ -63,7 +52,8 @@ async function probeUntil(
 
 /**
  * A real outage: the app runs on an embedded Postgres of its own (in a child process, see
- * embedded-cluster.ts), which the suite stops and starts again under it. Nothing is mocked; the errors are the ones pg and TypeORM really raise.
+ * embedded-cluster.ts), which the suite stops and starts again under it. Nothing is mocked; the
+ * errors are the ones pg and TypeORM really raise.
  */
 describe('a database outage under a running app (e2e)', () => {
   const dataDir = `.data/health-outage-${process.pid}`;
@@ -98,7 +88,7 @@ describe('a database outage under a running app (e2e)', () => {
     let frozen: number[] = [];
 
     beforeAll(() => {
-      frozen = clusterProcesses(dataDir);
+      frozen = clusterPids(dataDir);
       frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
     });
 

@@ -1,7 +1,7 @@
 import type { CreateMessageAck, JoinSessionAck } from '../../src/gateway/gateway.events';
 import { eventually, LiveEventSource, LiveSocket } from '../support/live-clients';
-import { ServerProcess, stopStartedServers } from '../support/server-process';
-import { testDatabaseUrl } from '../support/test-app';
+import { type ServerProcess, stopStartedServers } from '../support/server-process';
+import { startTestServer } from '../support/test-app';
 
 interface Message {
   id: string;
@@ -31,13 +31,11 @@ describe('gateway across two instances (process)', () => {
   let urlB: string;
   const open: Array<{ close(): void }> = [];
 
-  const start = (): ServerProcess =>
-    ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
-
   beforeAll(async () => {
-    a = start();
-    b = start();
-    [urlA, urlB] = await Promise.all([a.startedUrl(), b.startedUrl()]);
+    [{ server: a, url: urlA }, { server: b, url: urlB }] = await Promise.all([
+      startTestServer(),
+      startTestServer(),
+    ]);
   }, 60_000);
 
   afterEach(() => {
@@ -45,6 +43,7 @@ describe('gateway across two instances (process)', () => {
   });
 
   afterAll(async () => {
+    // a and b are stopped the way they would be in production, and must exit 0 as they would.
     const exits = await Promise.all([a.stop(10_000), b.stop(10_000)]);
     exits.forEach((exit) => expect(exit.code).toBe(0));
   }, 30_000);
@@ -139,8 +138,7 @@ describe('gateway across two instances (process)', () => {
   });
 
   it('should tell its clients on SIGTERM, exit 0, and let them resume on another instance without loss', async () => {
-    const c = start();
-    const urlC = await c.startedUrl();
+    const { server: c, url: urlC } = await startTestServer();
     const sessionId = await createSession(urlA);
     const socketOnC = await socket(urlC);
     await socketOnC.request('session:join', { sessionId });

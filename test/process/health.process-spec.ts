@@ -47,7 +47,7 @@ describe('health of the real process (process)', () => {
       LOG_LEVEL: 'debug',
       SHUTDOWN_DRAIN_DELAY_MS: '1500',
     });
-    base = await server.startedUrl();
+    base = `http://127.0.0.1:${await server.started()}`;
   }, 60_000);
 
   afterAll(async () => {

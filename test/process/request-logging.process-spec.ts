@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
-import { testDatabaseUrl } from '../support/test-app';
+import { type LogLine, type ServerProcess, stopStartedServers } from '../support/server-process';
+import { startTestServer } from '../support/test-app';
 
 const SECRET = 'Bearer super-secret-token-value';
 
@@ -9,12 +9,7 @@ describe('request logging (process, JSON as in production)', () => {
   let base: string;
 
   beforeAll(async () => {
-    server = ServerProcess.start({
-      PORT: '0',
-      DATABASE_URL: testDatabaseUrl(),
-      LOG_LEVEL: 'debug',
-    });
-    base = await server.startedUrl();
+    ({ server, url: base } = await startTestServer({ LOG_LEVEL: 'debug' }));
   });
 
   afterAll(stopStartedServers);

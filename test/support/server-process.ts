@@ -118,11 +118,6 @@ export class ServerProcess {
     return Number(line.port);
   }
 
-  /** Waits for the "started" line and returns the server's base URL (http://127.0.0.1:port). */
-  async startedUrl(timeoutMs?: number): Promise<string> {
-    return `http://127.0.0.1:${await this.started(timeoutMs)}`;
-  }
-
   private onLine(line: string): void {
     this.rawOutput.push(line);
     try {

@@ -7,6 +7,7 @@ import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { LifecycleState } from '../../src/lifecycle/lifecycle-state';
 import { PrincipalResolver } from '../../src/sessions/principal/principal';
+import { ServerProcess } from './server-process';
 
 /** The run's database (see global-setup.ts). */
 export function testDatabaseUrl(): string {
@@ -15,6 +16,18 @@ export function testDatabaseUrl(): string {
     throw new Error('TEST_RUN_DATABASE_URL is not set: run the tests through jest (global setup)');
   }
   return url;
+}
+
+/**
+ * The built server as a process on the run's database and a port the OS picks (`env` adds to or
+ * overrides that), once its "started" line is out.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; port: number; url: string }> {
+  const server = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0', ...env });
+  const port = await server.started();
+  return { server, port, url: `http://127.0.0.1:${port}` };
 }
 
 /** Configuration as production would load it, from a test environment plus overrides. */
