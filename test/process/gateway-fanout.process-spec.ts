@@ -48,7 +48,7 @@ describe('gateway across two instances (process)', () => {
     exits.forEach((exit) => expect(exit.code).toBe(0));
   }, 30_000);
 
-  afterAll(stopStartedServers, 30_000);
+  afterAll(stopStartedServers);
 
   async function createSession(url: string): Promise<string> {
     return (await postJson<{ id: string }>(`${url}/api/sessions`, { title: 'Two replicas' })).id;
