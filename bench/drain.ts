@@ -20,8 +20,8 @@ import { median } from './statistics';
  * BENCH_SCENARIO=direct (the default): 32 keep-alive clients talking to the instance directly (no
  * drain delay), reading a session and posting messages with trickled bodies, reconnecting at once
  * when told `Connection: close`, with an SSE stream and a socket.io client open. Each run is paired
- * with the same run against bench/reference-drain-server.ts (plain node:http, the shortest drain
- * that loses nothing), interleaved, and the ratio of the SIGTERM→exit medians is printed.
+ * with the same run against bench/reference-drain-server.ts (plain node:http, the plainest drain
+ * there is), interleaved, and the ratio of the SIGTERM→exit medians is printed.
  *
  * BENCH_SCENARIO=balanced: clients that stop when told `Connection: close`, as behind a load
  * balancer (health GETs and trickled POSTs), no reference. SHUTDOWN_* variables are passed

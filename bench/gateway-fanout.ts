@@ -9,8 +9,8 @@
  *
  *   SERVER_ENTRY=dist-gateway/main.js npm run bench:gateway
  */
-import { Client } from 'pg';
 import { LiveEventSource, LiveSocket, eventually } from '../test/support/live-clients';
+import { createDatabase } from '../test/support/create-database';
 import { ServerProcess } from '../test/support/server-process';
 import { percentile, postCreated } from './statistics';
 
@@ -26,14 +26,9 @@ interface Message {
 }
 
 async function main(): Promise<void> {
-  const database = `renovation_bench_gateway_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const database = await createDatabase(ADMIN_URL, `renovation_bench_gateway_${process.pid}`);
   // info: the "started" line that carries the port is logged at info.
-  const env = { DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'info' };
   const a = ServerProcess.start(env);
   const b = ServerProcess.start(env);
   const clients: Array<{ close(): void }> = [];
@@ -92,7 +87,7 @@ async function main(): Promise<void> {
     );
     const expected = MESSAGES * (SOCKETS + STREAMS);
     await eventually(
-      () => (delivered >= expected ? true : undefined),
+      () => delivered >= expected,
       `${expected} deliveries (have ${delivered})`,
       60_000,
     );
@@ -144,7 +139,7 @@ async function main(): Promise<void> {
     b.kill('SIGTERM');
     const exit = await b.exited;
     const exitMs = performance.now() - signalledAt;
-    await eventually(() => (goneAt.size === stillOnB.length ? true : undefined), 'disconnects');
+    await eventually(() => goneAt.size === stillOnB.length, 'disconnects');
     const told = stillOnB.filter((socket) => socket.events('server:draining').length > 0).length;
     const shutdownEvents = streams.filter((stream) => stream.events('shutdown').length > 0).length;
     const offsets = [...goneAt.values()].map((at) => at - signalledAt).sort((x, y) => x - y);
@@ -159,8 +154,7 @@ async function main(): Promise<void> {
     a.kill('SIGTERM');
     b.kill('SIGTERM');
     await Promise.all([a.exited, b.exited]);
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

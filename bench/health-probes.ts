@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { get } from 'node:http';
 import { ServerProcess } from '../test/support/server-process';
 import { percentile } from './statistics';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
         `${path}: ${SEQUENTIAL} sequential, ${failed} non-200, ${summary(results.map((r) => r.ms))}, ${bytes} bytes`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // let the cached verdict expire
+    await sleep(1_100); // let the cached verdict expire
     const started = Date.now();
     const burst = await Promise.all(
       Array.from({ length: BURST }, () => timedGet(`${base}/health/ready`)),

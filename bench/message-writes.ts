@@ -14,7 +14,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type AddressInfo, createServer, connect, type Server, type Socket } from 'node:net';
-import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { NEST_APP_OPTIONS, setupApp } from '../src/app.setup';
 import { toAppConfig } from '../src/config/app-config';
@@ -23,6 +22,7 @@ import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { createBootLogger } from '../src/lifecycle/startup/boot-logger';
 import { openDatabaseAndMigrate } from '../src/lifecycle/startup/database-steps';
 import { MessagesService } from '../src/sessions/messages.service';
+import { createDatabase } from '../test/support/create-database';
 import { percentile, postCreated } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -66,21 +66,9 @@ function report(label: string, latencies: number[]): void {
   );
 }
 
-async function withAdmin(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
-  const database = `bench_writes_${process.pid}`;
-  await withAdmin(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const database = await createDatabase(ADMIN_URL, `bench_writes_${process.pid}`);
+  const url = new URL(database.url);
   let app: INestApplication | undefined;
   let proxy: Server | undefined;
   try {
@@ -125,7 +113,7 @@ async function main(): Promise<void> {
   } finally {
     await app?.close();
     proxy?.close();
-    await withAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -6,6 +6,7 @@
  *   RUNS=10 npm run bench:startup
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerProcess } from '../test/support/server-process';
 import { median } from './statistics';
 
@@ -30,7 +31,7 @@ async function once(): Promise<{ readyMs: number; embeddedMs: number; rss: numbe
   const readyMs = Date.now() - spawnedAt;
   const steps = (started.steps as Array<{ step: string; ms: number }> | undefined) ?? [];
   const embeddedMs = steps.find((step) => step.step === 'database')?.ms ?? NaN;
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sleep(1500);
   const rss = rssMb(server.pid);
   server.kill('SIGTERM');
   await server.exited;

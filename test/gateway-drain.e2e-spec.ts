@@ -10,7 +10,6 @@ import { ShutdownSafeIoAdapter } from '../src/gateway/io-adapter/shutdown-safe-i
 import { SocketConnections } from '../src/gateway/socket/socket-connections';
 import { SseStreams } from '../src/gateway/sse/sse-streams';
 import { LongLivedConnections } from '../src/lifecycle/long-lived-connections';
-import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { eventually, LiveEventSource, LiveSocket } from './support/live-clients';
 import { baseUrl, createTestApp } from './support/test-app';
 
@@ -43,10 +42,7 @@ describe('gateway drain (e2e)', () => {
   beforeAll(async () => {
     app = await createTestApp({
       listen: true,
-      customize: (builder) =>
-        builder
-          .overrideProvider(PrincipalResolver)
-          .useValue({ resolve: () => ({ ownerId: owner }) }),
+      ownerOf: () => owner,
     });
     base = baseUrl(app);
   });
@@ -76,8 +72,7 @@ describe('gateway drain (e2e)', () => {
     const rawText = readToEnd(raw);
     const registry = app.get(LongLivedConnections);
     await eventually(
-      () =>
-        registry.counts().sse === 2 && registry.counts()['socket.io'] === 3 ? true : undefined,
+      () => registry.counts().sse === 2 && registry.counts()['socket.io'] === 3,
       'all clients counted',
     );
 

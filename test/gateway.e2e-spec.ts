@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
@@ -9,7 +10,6 @@ import { NotificationListener } from '../src/database/notification-listener';
 import { LiveEvents } from '../src/gateway/fanout/live-events';
 import { SseStreams } from '../src/gateway/sse/sse-streams';
 import { MessagesService } from '../src/sessions/messages.service';
-import { PrincipalResolver } from '../src/sessions/principal/principal';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
 import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
 import { ENVELOPE } from './support/error-envelope';
@@ -39,12 +39,8 @@ describe('gateway (e2e)', () => {
     app = await createTestApp({
       listen: true,
       env: { SSE_HEARTBEAT_MS: '200' },
-      customize: (builder) =>
-        builder.overrideProvider(PrincipalResolver).useValue({
-          resolve: (headers: Record<string, unknown>) => ({
-            ownerId: typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,
-          }),
-        }),
+      ownerOf: (headers) =>
+        typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,
     });
     server = app.getHttpServer() as App;
     base = baseUrl(app);
@@ -201,14 +197,14 @@ describe('gateway (e2e)', () => {
       jest.spyOn(messages, 'listAfter').mockImplementationOnce(async (...args) => {
         client.close();
         await gone;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         return original(...args);
       });
       client.socket.emit('session:join', { sessionId, afterSeq: 0 });
       await gone;
       const live = app.get(LiveEvents);
       await eventually(
-        () => (jest.mocked(messages.listAfter).mock.calls.length > 0 ? true : undefined),
+        () => jest.mocked(messages.listAfter).mock.calls.length > 0,
         'the join to read',
       );
       jest.restoreAllMocks();
@@ -311,10 +307,7 @@ describe('gateway (e2e)', () => {
       client.socket.emit('message:create', { sessionId: 42 });
       client.socket.emit('session:join');
       client.socket.emit('session:join', 'a', 'b', 'c');
-      await eventually(
-        () => (client.events('exception').length === 3 ? true : undefined),
-        'three exception events',
-      );
+      await eventually(() => client.events('exception').length === 3, 'three exception events');
       client.events('exception').forEach((error) =>
         expect(error).toEqual({
           ...ENVELOPE,
@@ -381,7 +374,7 @@ describe('gateway (e2e)', () => {
         missed.push(await post(sessionId, content));
       }
       const stream = eventSource(sessionId, { 'Last-Event-ID': String(seen.seq) });
-      await eventually(() => (stream.seqs().length === 3 ? true : undefined), 'the replay');
+      await eventually(() => stream.seqs().length === 3, 'the replay');
       const live = await post(sessionId, 'live');
       await stream.waitFor('message.created', (m: Message) => m.seq === live.seq);
       expect(stream.received.map((entry) => entry.event)).toEqual([
@@ -453,7 +446,7 @@ describe('gateway (e2e)', () => {
       // A first connect reads the newest messages (latest); hold that read until the client left.
       const original = messages.latest.bind(messages);
       const controller = new AbortController();
-      const aborted = new Promise((resolve) => setTimeout(resolve, 100));
+      const aborted = sleep(100);
       jest.spyOn(messages, 'latest').mockImplementationOnce(async (...args) => {
         controller.abort();
         await aborted;
@@ -462,7 +455,7 @@ describe('gateway (e2e)', () => {
       await expect(
         fetch(`${base}/api/sessions/${sessionId}/events`, { signal: controller.signal }),
       ).rejects.toThrow();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       jest.restoreAllMocks();
       expect(app.get(SseStreams).count()).toBe(0);
     });

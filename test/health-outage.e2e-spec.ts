@@ -1,12 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { READINESS_CACHE_TTL_MS } from '../src/health/readiness/database.health';
-import { type EmbeddedCluster, startEmbeddedCluster } from './support/embedded-cluster';
+import {
+  clusterPids,
+  type EmbeddedCluster,
+  startEmbeddedCluster,
+} from './support/embedded-cluster';
 import { freePort } from './support/ports';
 import { baseUrl, createTestApp } from './support/test-app';
 
@@ -27,18 +29,6 @@ class OutageProbeController {
 @Module({ controllers: [OutageProbeController] })
 class OutageProbeModule {}
 
-/** The postmaster and every backend it forked: freezing only the postmaster leaves sessions alive. */
-function clusterProcesses(dataDir: string): number[] {
-  const postmaster = Number(
-    readFileSync(resolve(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
-  );
-  const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(Number);
-  return [postmaster, ...children];
-}
-
 /** Generous bounds that only catch a hang; none of these is a speed target. */
 const HANG_MS = 10_000;
 /** The LISTEN connection reconnects with capped exponential backoff (at most 10 s apart). */
@@ -56,13 +46,14 @@ async function probeUntil(
     if (done(response) || Date.now() > deadline) {
       return response;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }
 
 /**
  * A real outage: the app runs on an embedded Postgres of its own (in a child process, see
- * embedded-cluster.ts), which the suite stops and starts again under it. Nothing is mocked; the errors are the ones pg and TypeORM really raise.
+ * embedded-cluster.ts), which the suite stops and starts again under it. Nothing is mocked; the
+ * errors are the ones pg and TypeORM really raise.
  */
 describe('a database outage under a running app (e2e)', () => {
   const dataDir = `.data/health-outage-${process.pid}`;
@@ -97,7 +88,7 @@ describe('a database outage under a running app (e2e)', () => {
     let frozen: number[] = [];
 
     beforeAll(() => {
-      frozen = clusterProcesses(dataDir);
+      frozen = clusterPids(dataDir);
       frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
     });
 
@@ -132,7 +123,7 @@ describe('a database outage under a running app (e2e)', () => {
       const answers: request.Response[] = [];
       for (let round = 0; round < 2; round += 1) {
         // Past the cached verdict each time, so every round asks for a fresh ping.
-        await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_TTL_MS + 100));
+        await sleep(READINESS_CACHE_TTL_MS + 100);
         answers.push(
           ...(await Promise.all(
             Array.from({ length: 10 }, () => request(url).get('/health/ready').timeout(HANG_MS)),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type ClientRequest, get } from 'node:http';
@@ -29,8 +30,6 @@ function openStream(target: string): Promise<ClientRequest> {
     req.on('error', () => undefined);
   });
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('health and metrics (e2e)', () => {
   let app: INestApplication;

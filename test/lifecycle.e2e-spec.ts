@@ -4,7 +4,7 @@ import { InFlightRequests } from '../src/lifecycle/in-flight-requests';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { ShutdownSequence } from '../src/lifecycle/shutdown-sequence';
 import { KeepAliveLoad } from './support/keep-alive-load';
-import { LiveEventSource } from './support/live-clients';
+import { eventually, LiveEventSource } from './support/live-clients';
 import { baseUrl, createTestApp } from './support/test-app';
 
 /**
@@ -12,16 +12,6 @@ import { baseUrl, createTestApp } from './support/test-app';
  * sequence as a signal (ShutdownSequence's hooks), without the process exit.
  */
 const portOf = (app: INestApplication): number => Number(new URL(baseUrl(app)).port);
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > giveUpAt) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function get(
   agent: Agent,
@@ -63,12 +53,12 @@ describe('in-flight requests', () => {
     });
     req.on('error', () => undefined);
     req.write('{"title":');
-    await until(() => inFlight.count === 1);
+    await eventually(() => inFlight.count === 1, 'one request in flight', 3000);
     expect(inFlight.list()[0]).toMatchObject({ method: 'POST', url: '/api/sessions' });
 
     // The response never finishes ('finish' never fires); 'close' releases it.
     req.destroy();
-    await until(() => inFlight.count === 0);
+    await eventually(() => inFlight.count === 0, 'no request in flight', 3000);
   });
 });
 
@@ -89,10 +79,10 @@ describe('app.close()', () => {
       trickleMs: 300,
       next: () => ({ method: 'POST', path: '/api/sessions', body: '{"title":"in flight"}' }),
     });
-    await until(() => app.get(InFlightRequests).count === 1);
+    await eventually(() => app.get(InFlightRequests).count === 1, 'one request in flight', 3000);
     const closing = app.close();
 
-    await until(() => app.get(LifecycleState).isShuttingDown);
+    await eventually(() => app.get(LifecycleState).isShuttingDown, 'the shutdown to start', 3000);
     expect(await get(agent, port, '/health/ready')).toMatchObject({
       status: 503,
       connection: 'close',
@@ -137,7 +127,7 @@ describe('live events during the drain delay', () => {
     app.get(ShutdownSequence).begin('test');
     const closing = app.close();
     try {
-      await until(() => app.get(LifecycleState).isShuttingDown);
+      await eventually(() => app.get(LifecycleState).isShuttingDown, 'the shutdown to start', 3000);
       const posted = await fetch(`${base}/api/sessions/${sessionId}/messages`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

@@ -1,7 +1,9 @@
-import { ServerProcess } from '../support/server-process';
+import { ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 describe('startup with invalid configuration', () => {
+  afterEach(stopStartedServers);
+
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['PORT=abc', { PORT: 'abc' }, /PORT: PORT must be a whole number/],
     [

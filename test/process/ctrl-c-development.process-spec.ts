@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../support/ports';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 
 /**
  * `npm start` in a terminal, then Ctrl-C: the terminal sends SIGINT to its whole foreground process
@@ -15,16 +15,7 @@ import { type LogLine, ServerProcess } from '../support/server-process';
  */
 const ROOT = resolve(__dirname, '../..');
 const DATA_DIR = resolve(ROOT, '.data', `ctrl-c-${process.pid}`);
-const started: ServerProcess[] = [];
-
-afterEach(async () => {
-  for (const server of started.splice(0)) {
-    if (server.running) {
-      server.signalGroup('SIGKILL');
-      await server.exited;
-    }
-  }
-});
+afterEach(stopStartedServers);
 
 afterAll(async () => {
   await rm(DATA_DIR, { recursive: true, force: true });
@@ -85,7 +76,6 @@ describe.each([
         },
         command,
       );
-      started.push(server);
       const port = await server.started(60_000);
       const created = await fetch(`http://127.0.0.1:${port}/api/sessions`, {
         method: 'POST',

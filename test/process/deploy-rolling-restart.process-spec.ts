@@ -1,13 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { haproxyDetectionMs, readHaproxy } from '../support/deploy-manifests';
 import { ensureHaproxy } from '../support/haproxy';
 import { requestJson } from '../support/keep-alive-load';
 import { type ReplicaRestart, RollingCluster } from '../support/rolling-cluster';
 import { readAndMessageRequests, SteadyLoad } from '../support/steady-load';
+import { stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 /**
- * DESIGN.md "Scale-out": a rolling deploy costs zero failed requests. Two built replicas behind a
+ * A rolling deploy costs zero failed requests. Two built replicas behind a
  * real HAProxy running deploy/haproxy.cfg (addresses rewritten only), clients reading and posting
  * messages through it without pause, and each replica replaced in turn as Compose or the kubelet
  * would: SIGTERM, wait for exit 0, start the new one on the same port, wait until HAProxy routes to
@@ -52,13 +54,13 @@ describe('rolling restart through HAProxy (deploy/haproxy.cfg)', () => {
       next: readAndMessageRequests(sessionId, 'worker'),
     });
     load = running;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
 
     const restarts: ReplicaRestart[] = [];
     for (const name of cluster.names) {
       restarts.push(await cluster.restart(name));
     }
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    await sleep(500);
     await running.stop();
 
     const failures = running.failures.map(
@@ -93,3 +95,4 @@ describe('rolling restart through HAProxy (deploy/haproxy.cfg)', () => {
     }
   }, 60_000);
 });
+afterAll(stopStartedServers);

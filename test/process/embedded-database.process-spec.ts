@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ServerProcess } from '../support/server-process';
+import { ServerProcess, stopStartedServers } from '../support/server-process';
 
 const EMBEDDED = {
   EMBEDDED_PG_DATA_DIR: '.data/embedded-spec/postgres',
@@ -22,6 +22,8 @@ function isAlive(pid: number): boolean {
 }
 
 describe('embedded database (process)', () => {
+  afterEach(stopStartedServers);
+
   it('should turn a second start into a clear message, survive kill -9, and stop its Postgres on exit', async () => {
     const first = ServerProcess.start(EMBEDDED);
     const firstPort = await first.started(60_000);

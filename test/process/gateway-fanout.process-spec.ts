@@ -1,7 +1,7 @@
 import type { CreateMessageAck, JoinSessionAck } from '../../src/gateway/gateway.events';
 import { eventually, LiveEventSource, LiveSocket } from '../support/live-clients';
-import { ServerProcess } from '../support/server-process';
-import { testDatabaseUrl } from '../support/test-app';
+import { type ServerProcess, stopStartedServers } from '../support/server-process';
+import { startTestServer } from '../support/test-app';
 
 interface Message {
   id: string;
@@ -20,8 +20,9 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
 }
 
 /**
- * Issue 5, points 3 and 4: two real server processes on one database, nothing shared but
- * Postgres. Both act as the default local owner, so REST and socket calls share an owner.
+ * Two real server processes on one database, nothing shared but Postgres: a client on either
+ * sees what is written through the other and resumes there without loss. Both act as the default
+ * local owner, so REST and socket calls share an owner.
  */
 describe('gateway across two instances (process)', () => {
   let a: ServerProcess;
@@ -29,20 +30,12 @@ describe('gateway across two instances (process)', () => {
   let urlA: string;
   let urlB: string;
   const open: Array<{ close(): void }> = [];
-  const servers: ServerProcess[] = [];
-
-  function start(): ServerProcess {
-    const server = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
-    servers.push(server);
-    return server;
-  }
 
   beforeAll(async () => {
-    a = start();
-    b = start();
-    const [portA, portB] = await Promise.all([a.started(), b.started()]);
-    urlA = `http://127.0.0.1:${portA}`;
-    urlB = `http://127.0.0.1:${portB}`;
+    [{ server: a, url: urlA }, { server: b, url: urlB }] = await Promise.all([
+      startTestServer(),
+      startTestServer(),
+    ]);
   }, 60_000);
 
   afterEach(() => {
@@ -50,15 +43,12 @@ describe('gateway across two instances (process)', () => {
   });
 
   afterAll(async () => {
-    // Every server this suite started, also one a failed test left running, and never a hang:
-    // SIGKILL whatever has not exited 10 s after SIGTERM.
-    servers.forEach((server) => server.kill('SIGTERM'));
-    const killer = setTimeout(() => servers.forEach((server) => server.kill('SIGKILL')), 10_000);
-    const exits = await Promise.all([a.exited, b.exited]);
-    await Promise.all(servers.map((server) => server.exited));
-    clearTimeout(killer);
+    // a and b are stopped the way they would be in production, and must exit 0 as they would.
+    const exits = await Promise.all([a.stop(10_000), b.stop(10_000)]);
     exits.forEach((exit) => expect(exit.code).toBe(0));
   }, 30_000);
+
+  afterAll(stopStartedServers);
 
   async function createSession(url: string): Promise<string> {
     return (await postJson<{ id: string }>(`${url}/api/sessions`, { title: 'Two replicas' })).id;
@@ -139,7 +129,7 @@ describe('gateway across two instances (process)', () => {
     const onB = eventSource(`${urlB}/api/sessions/${sessionId}/events`, {
       'Last-Event-ID': lastEventId,
     });
-    await eventually(() => (onB.seqs().length >= 3 ? true : undefined), 'the replay on B');
+    await eventually(() => onB.seqs().length >= 3, 'the replay on B');
     const live = await post(urlA, sessionId, 'live');
     await onB.waitFor<Message>('message.created', (m) => m.seq === live.seq);
 
@@ -148,8 +138,7 @@ describe('gateway across two instances (process)', () => {
   });
 
   it('should tell its clients on SIGTERM, exit 0, and let them resume on another instance without loss', async () => {
-    const c = start();
-    const urlC = `http://127.0.0.1:${await c.started()}`;
+    const { server: c, url: urlC } = await startTestServer();
     const sessionId = await createSession(urlA);
     const socketOnC = await socket(urlC);
     await socketOnC.request('session:join', { sessionId });
@@ -177,7 +166,7 @@ describe('gateway across two instances (process)', () => {
       'Last-Event-ID':
         streamOnC.received.filter((e) => e.event === 'message.created').at(-1)?.id ?? '',
     });
-    await eventually(() => (streamOnB.seqs().length >= 2 ? true : undefined), 'the replay on B');
+    await eventually(() => streamOnB.seqs().length >= 2, 'the replay on B');
 
     expect(ack.missed).toEqual(missed);
     expect(streamOnB.events('message.created')).toEqual(missed);

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rm } from 'node:fs/promises';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
 import { freePort } from '../support/ports';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 
 interface Answer {
   status: number;
@@ -20,8 +21,6 @@ function probe(base: string, path: string): Promise<Answer> {
     req.on('error', reject);
   });
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** The request log line of a readiness probe (other lines logged during it carry `req` too). */
 const isProbeLine = (line: LogLine): boolean => {
   const url = (line.req as { url?: unknown } | undefined)?.url;
@@ -52,8 +51,7 @@ describe('health of the real process (process)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    server.kill('SIGTERM');
-    await server.exited;
+    await stopStartedServers();
     await cluster?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }, 30_000);

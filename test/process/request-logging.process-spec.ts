@@ -1,5 +1,6 @@
-import { type LogLine, ServerProcess } from '../support/server-process';
-import { testDatabaseUrl } from '../support/test-app';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type LogLine, type ServerProcess, stopStartedServers } from '../support/server-process';
+import { startTestServer } from '../support/test-app';
 
 const SECRET = 'Bearer super-secret-token-value';
 
@@ -8,18 +9,10 @@ describe('request logging (process, JSON as in production)', () => {
   let base: string;
 
   beforeAll(async () => {
-    server = ServerProcess.start({
-      PORT: '0',
-      DATABASE_URL: testDatabaseUrl(),
-      LOG_LEVEL: 'debug',
-    });
-    base = `http://127.0.0.1:${await server.started()}`;
+    ({ server, url: base } = await startTestServer({ LOG_LEVEL: 'debug' }));
   });
 
-  afterAll(async () => {
-    server.kill('SIGTERM');
-    await server.exited;
-  });
+  afterAll(stopStartedServers);
 
   const requestLine = (id: string): Promise<LogLine> =>
     server.waitFor((line) => (line.req as { id?: unknown } | undefined)?.id === id, 5000);
@@ -42,7 +35,7 @@ describe('request logging (process, JSON as in production)', () => {
       res: { statusCode: 400 },
       responseTime: expect.any(Number) as number,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(
       server.lines.filter(
         (candidate) => (candidate.req as { id?: unknown } | undefined)?.id === 'log-probe-1',

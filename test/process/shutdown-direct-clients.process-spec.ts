@@ -1,6 +1,6 @@
 import { judgeLoad, KeepAliveLoad, requestJson } from '../support/keep-alive-load';
 import { LiveEventSource, LiveSocket } from '../support/live-clients';
-import { ServerProcess } from '../support/server-process';
+import { ServerProcess, stopStartedServers } from '../support/server-process';
 import { readAndMessageRequests } from '../support/steady-load';
 import { testDatabaseUrl } from '../support/test-app';
 
@@ -11,14 +11,6 @@ import { testDatabaseUrl } from '../support/test-app';
  * the drain. Every reconnect must be refused (the listener closed first), never accepted and reset.
  */
 const RUNS = 10;
-const started: ServerProcess[] = [];
-
-afterEach(async () => {
-  for (const server of started.splice(0)) {
-    server.kill('SIGKILL');
-    await server.exited;
-  }
-});
 
 interface DrainRun {
   code: number | null;
@@ -36,7 +28,6 @@ async function drainOnce(run: number): Promise<DrainRun> {
     PORT: '0',
     SHUTDOWN_DRAIN_DELAY_MS: '0',
   });
-  started.push(server);
   const port = await server.started();
   const base = `http://127.0.0.1:${port}`;
   const created = await requestJson(port, 'POST', '/api/sessions', { title: `direct ${run}` });
@@ -77,6 +68,8 @@ async function drainOnce(run: number): Promise<DrainRun> {
 }
 
 describe('SIGTERM with clients connected directly, SSE and socket.io open', () => {
+  afterEach(stopStartedServers);
+
   it(`should lose no request and answer no 5xx over ${RUNS} consecutive drains`, async () => {
     const runs: DrainRun[] = [];
     for (let run = 0; run < RUNS; run += 1) {

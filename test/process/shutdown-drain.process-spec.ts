@@ -5,12 +5,12 @@ import {
   KeepAliveLoad,
   requestJson,
 } from '../support/keep-alive-load';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 /**
- * Issue 6, points 6a and 6f: the built server under keep-alive load, a real SIGTERM, and what the
- * clients saw. Log level info so the "shutdown started" line (its time) and the summary are read.
+ * The built server under keep-alive load, a real SIGTERM, and what the clients saw: no request
+ * lost, and every acknowledged message stored. Log level info so the "shutdown started" line (its time) and the summary are read.
  */
 const DRAIN_DELAY_MS = 300;
 
@@ -33,6 +33,8 @@ const isStart = (line: LogLine): boolean => String(line.msg).startsWith('shutdow
 const isSummary = (line: LogLine): boolean => String(line.msg).startsWith('shutdown complete');
 
 describe('SIGTERM under keep-alive load', () => {
+  afterEach(stopStartedServers);
+
   it('should lose no accepted request, tell every later client to close, and exit 0 promptly', async () => {
     const { server, port } = await startServer();
     const sessionId = await createSession(port);

@@ -2,15 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
 import { requestJson } from '../support/keep-alive-load';
 import { freePort } from '../support/ports';
 import { createScratchDatabase } from '../support/scratch-database';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 
 /**
- * Issue 6, points 6c and 6d: real faults rather than test-only switches. (c) the whole database
+ * Real faults rather than test-only switches: (c) the whole database
  * cluster frozen with SIGSTOP, so the LISTEN and pool steps hang on their sockets; (d) a request
  * held inside its handler by a table lock the test takes, longer than the request timeout.
  */
@@ -33,6 +34,8 @@ function clusterPids(dataDir: string): number[] {
 }
 
 describe('shutdown with a cleanup step that hangs (database frozen with SIGSTOP)', () => {
+  afterEach(stopStartedServers);
+
   const dataDir = resolve(__dirname, '../..', `.data/lifecycle-freeze-${process.pid}`);
   let database: EmbeddedCluster | undefined;
   let frozen: number[] = [];
@@ -83,6 +86,8 @@ describe('shutdown with a cleanup step that hangs (database frozen with SIGSTOP)
 });
 
 describe('shutdown with a request longer than the request timeout', () => {
+  afterEach(stopStartedServers);
+
   it('should cut it at the deadline, log its route, and exit 1', async () => {
     const scratch = await createScratchDatabase('cut');
     const server = ServerProcess.start({
@@ -102,7 +107,7 @@ describe('shutdown with a request longer than the request timeout', () => {
       const held = requestJson(port, 'POST', `/api/sessions/${sessionId}/messages`, {
         content: 'held by a lock',
       }).catch((error: NodeJS.ErrnoException) => error.code ?? error.message);
-      await new Promise((resolveWait) => setTimeout(resolveWait, 300));
+      await sleep(300);
       const signalledAt = Date.now();
       server.kill('SIGTERM');
 

@@ -1,14 +1,16 @@
 import { requestJson } from '../support/keep-alive-load';
 import { eventually, LiveSocket } from '../support/live-clients';
-import { ServerProcess } from '../support/server-process';
+import { ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 /**
- * Issue 6, point 6b: an SSE stream and a socket.io client open at SIGTERM. Plain NestJS hangs until
+ * An SSE stream and a socket.io client open at SIGTERM. Plain NestJS hangs until
  * SIGKILL with one SSE client open (nestjs/nest#9517); here each client gets its notice, a clean
  * close, and the process exits without waiting for them to leave on their own.
  */
 describe('SIGTERM with long-lived clients open', () => {
+  afterEach(stopStartedServers);
+
   it('should tell the SSE stream and the socket.io client, close both cleanly, and exit 0 promptly', async () => {
     const server = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0' });
     const port = await server.started();

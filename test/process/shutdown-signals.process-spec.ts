@@ -1,8 +1,8 @@
-import { ServerProcess } from '../support/server-process';
+import { ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 /**
- * Issue 6, point 6e (and 5): repeated signals. A drain delay keeps the shutdown running long
+ * Repeated signals. A drain delay keeps the shutdown running long
  * enough for the second signal to arrive during it.
  */
 async function startServer(): Promise<ServerProcess> {
@@ -19,6 +19,8 @@ const starts = (server: ServerProcess): number =>
   server.lines.filter((line) => String(line.msg).startsWith('shutdown started')).length;
 
 describe('repeated signals', () => {
+  afterEach(stopStartedServers);
+
   it('should run one shutdown for SIGTERM twice and exit 0', async () => {
     const server = await startServer();
     server.kill('SIGTERM');

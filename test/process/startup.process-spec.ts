@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:net';
 import { Client } from 'pg';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster';
 import { blackHole, freePort } from '../support/ports';
 import { createScratchDatabase } from '../support/scratch-database';
-import { type LogLine, ServerProcess } from '../support/server-process';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
 
 const FATAL = 60;
@@ -31,7 +32,7 @@ function watchReadiness(
       } catch {
         // Not listening (yet): nothing to record.
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   })();
   void server.exited.then(() => (running = false));
@@ -71,6 +72,8 @@ function expectCleanFailure(
 }
 
 describe('startup sequence (process)', () => {
+  afterEach(stopStartedServers);
+
   it('should run the steps in order and answer ready only after the last one', async () => {
     const port = await freePort();
     const server = ServerProcess.start({ PORT: String(port), DATABASE_URL: testDatabaseUrl() });

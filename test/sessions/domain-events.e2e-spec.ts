@@ -23,8 +23,7 @@ describe('domain events (e2e)', () => {
   let waiters: Array<() => void> = [];
 
   beforeAll(async () => {
-    ({ app, ownerId } = await createSessionsTestApp());
-    server = app.getHttpServer() as App;
+    ({ app, server, ownerId } = await createSessionsTestApp());
     listener = new Client({ connectionString: testDatabaseUrl() });
     await listener.connect();
     listener.on('notification', (message: Notification) => {

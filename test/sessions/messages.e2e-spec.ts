@@ -1,30 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { badFields, pluck } from './response-bodies';
-import { createSessionsTestApp } from './sessions-test-app';
+import { useSessionsTestApp } from './sessions-test-app';
 
 describe('messages (e2e)', () => {
-  let app: INestApplication;
-  let server: App;
-  let actAs: (ownerId: string) => void;
-  let ownerId: string;
-
-  beforeAll(async () => {
-    ({ app, actAs, ownerId } = await createSessionsTestApp());
-    server = app.getHttpServer() as App;
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
-  afterEach(() => actAs(ownerId));
+  const suite = useSessionsTestApp();
 
   async function createSession(): Promise<string> {
-    const response = await request(server)
+    const response = await request(suite.server)
       .post('/api/sessions')
       .send({ title: 'Chat' })
       .expect(201);
@@ -32,7 +16,7 @@ describe('messages (e2e)', () => {
   }
 
   async function post(sessionId: string, body: Record<string, unknown>): Promise<request.Response> {
-    return request(server).post(`/api/sessions/${sessionId}/messages`).send(body);
+    return request(suite.server).post(`/api/sessions/${sessionId}/messages`).send(body);
   }
 
   describe('POST /api/sessions/:id/messages', () => {
@@ -49,7 +33,7 @@ describe('messages (e2e)', () => {
         createdAt: expect.any(String) as string,
       });
       // Acknowledged means committed: another connection sees it at once.
-      const rows: unknown[] = await app
+      const rows: unknown[] = await suite.app
         .get(DataSource)
         .query('SELECT content FROM messages WHERE id = $1', [response.body.id]);
       expect(rows).toEqual([{ content: 'We want an island.' }]);
@@ -72,7 +56,7 @@ describe('messages (e2e)', () => {
       const seqs = responses.map((response) => response.body.seq as number);
       expect(responses.every((response) => response.status === 201)).toBe(true);
       expect(new Set(seqs).size).toBe(10);
-      const listed = await request(server)
+      const listed = await request(suite.server)
         .get(`/api/sessions/${sessionId}/messages?limit=100`)
         .expect(200);
       expect(pluck<number>(listed.body.items, 'seq')).toEqual([...seqs].sort((a, b) => a - b));
@@ -100,7 +84,7 @@ describe('messages (e2e)', () => {
       expect(missing.status).toBe(404);
       expect(missing.body.code).toBe('SESSION_NOT_FOUND');
       const sessionId = await createSession();
-      actAs(randomUUID());
+      suite.actAs(randomUUID());
       expect((await post(sessionId, { content: 'a' })).status).toBe(404);
     });
   });
@@ -114,17 +98,17 @@ describe('messages (e2e)', () => {
         seqs.push((await post(sessionId, { content: `m${i}` })).body.seq as number);
         await post(other, { content: `other${i}` });
       }
-      const first = await request(server)
+      const first = await request(suite.server)
         .get(`/api/sessions/${sessionId}/messages?limit=2`)
         .expect(200);
       expect(pluck<string>(first.body.items, 'content')).toEqual(['m0', 'm1']);
       expect(first.body.nextAfter).toBe(seqs[1]);
-      const rest = await request(server)
+      const rest = await request(suite.server)
         .get(`/api/sessions/${sessionId}/messages?after=${first.body.nextAfter}&limit=10`)
         .expect(200);
       expect(pluck<number>(rest.body.items, 'seq')).toEqual(seqs.slice(2));
       expect(rest.body.nextAfter).toBeNull();
-      const none = await request(server)
+      const none = await request(suite.server)
         .get(`/api/sessions/${sessionId}/messages?after=${seqs[4]}`)
         .expect(200);
       expect(none.body).toEqual({ items: [], nextAfter: null });
@@ -132,7 +116,9 @@ describe('messages (e2e)', () => {
 
     it('should answer an empty page for a session without messages', async () => {
       const sessionId = await createSession();
-      const response = await request(server).get(`/api/sessions/${sessionId}/messages`).expect(200);
+      const response = await request(suite.server)
+        .get(`/api/sessions/${sessionId}/messages`)
+        .expect(200);
       expect(response.body).toEqual({ items: [], nextAfter: null });
     });
 
@@ -146,19 +132,19 @@ describe('messages (e2e)', () => {
       ['before=3', 'before'],
     ])('should answer 400 for ?%s', async (query, field) => {
       const sessionId = await createSession();
-      const response = await request(server)
+      const response = await request(suite.server)
         .get(`/api/sessions/${sessionId}/messages?${query}`)
         .expect(400);
       expect(badFields(response.body)).toContain(field);
     });
 
     it("should answer 400 for a bad id, 404 for an unknown or another owner's session", async () => {
-      await request(server).get('/api/sessions/1/messages').expect(400);
-      await request(server).get(`/api/sessions/${randomUUID()}/messages`).expect(404);
+      await request(suite.server).get('/api/sessions/1/messages').expect(400);
+      await request(suite.server).get(`/api/sessions/${randomUUID()}/messages`).expect(404);
       const sessionId = await createSession();
       await post(sessionId, { content: 'private' });
-      actAs(randomUUID());
-      await request(server).get(`/api/sessions/${sessionId}/messages`).expect(404);
+      suite.actAs(randomUUID());
+      await request(suite.server).get(`/api/sessions/${sessionId}/messages`).expect(404);
     });
   });
 });

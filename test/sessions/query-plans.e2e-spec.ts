@@ -30,8 +30,7 @@ describe('query plans and round trips (e2e)', () => {
   let sessionId: string;
 
   beforeAll(async () => {
-    ({ app, ownerId } = await createSessionsTestApp());
-    server = app.getHttpServer() as App;
+    ({ app, server, ownerId } = await createSessionsTestApp());
     dataSource = app.get(DataSource);
     // 20 000 sessions of 400 other owners and 40 of ours (other suites' rows come on top).
     await dataSource.query(

@@ -1,34 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { badFields, pluck } from './response-bodies';
-import { createSessionsTestApp } from './sessions-test-app';
+import { useSessionsTestApp } from './sessions-test-app';
 import { ENVELOPE } from '../support/error-envelope';
 
 describe('sessions (e2e)', () => {
-  let app: INestApplication;
-  let server: App;
-  let actAs: (ownerId: string) => void;
-  let ownerId: string;
-
-  beforeAll(async () => {
-    ({ app, actAs, ownerId } = await createSessionsTestApp());
-    server = app.getHttpServer() as App;
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
-  afterEach(() => actAs(ownerId));
+  const suite = useSessionsTestApp();
 
   async function createSession(body: Record<string, unknown> = {}): Promise<{
     id: string;
     version: number;
     phase: string;
   }> {
-    const response = await request(server)
+    const response = await request(suite.server)
       .post('/api/sessions')
       .send({ title: 'Kitchen remodel', ...body })
       .expect(201);
@@ -37,13 +21,13 @@ describe('sessions (e2e)', () => {
 
   async function moveTo(id: string, ...phases: string[]): Promise<void> {
     for (const phase of phases) {
-      await request(server).post(`/api/sessions/${id}/phase`).send({ phase }).expect(200);
+      await request(suite.server).post(`/api/sessions/${id}/phase`).send({ phase }).expect(200);
     }
   }
 
   describe('POST /api/sessions', () => {
     it('should create a session in INTAKE with Location, ETag and a decimal-string budget', async () => {
-      const response = await request(server)
+      const response = await request(suite.server)
         .post('/api/sessions')
         .send({ title: '  Bathroom  ', totalBudget: '1234.5', currency: 'eur' })
         .expect(201);
@@ -53,7 +37,7 @@ describe('sessions (e2e)', () => {
         phase: 'INTAKE',
         totalBudget: '1234.50',
         currency: 'EUR',
-        ownerId,
+        ownerId: suite.ownerId,
         createdAt: expect.any(String) as string,
         updatedAt: expect.any(String) as string,
         version: 1,
@@ -90,7 +74,7 @@ describe('sessions (e2e)', () => {
       ['an unknown field', { title: 't', phase: 'PLAN' }, 'phase'],
       ['another owner smuggled in', { title: 't', ownerId: randomUUID() }, 'ownerId'],
     ])('should answer 400 for %s', async (_case, body, field) => {
-      const response = await request(server).post('/api/sessions').send(body).expect(400);
+      const response = await request(suite.server).post('/api/sessions').send(body).expect(400);
       expect(response.body).toMatchObject({ ...ENVELOPE, code: 'VALIDATION_FAILED' });
       expect(badFields(response.body)).toContain(field);
     });
@@ -99,61 +83,64 @@ describe('sessions (e2e)', () => {
   describe('GET /api/sessions/:id', () => {
     it('should return the session with its version as ETag', async () => {
       const created = await createSession({ totalBudget: '10' });
-      const response = await request(server).get(`/api/sessions/${created.id}`).expect(200);
+      const response = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(response.body).toMatchObject({ id: created.id, totalBudget: '10.00', version: 1 });
       expect(response.headers.etag).toBe('"1"');
     });
 
     it('should answer 400 for a non-uuid id', async () => {
-      const response = await request(server).get('/api/sessions/not-a-uuid').expect(400);
+      const response = await request(suite.server).get('/api/sessions/not-a-uuid').expect(400);
       expect(response.body).toMatchObject({ ...ENVELOPE, code: 'VALIDATION_FAILED' });
       expect(badFields(response.body)).toEqual(['id']);
     });
 
     it('should answer 404 for an unknown id', async () => {
-      const response = await request(server).get(`/api/sessions/${randomUUID()}`).expect(404);
+      const response = await request(suite.server).get(`/api/sessions/${randomUUID()}`).expect(404);
       expect(response.body).toMatchObject({ ...ENVELOPE, code: 'SESSION_NOT_FOUND' });
     });
 
     it("should answer 404 for another owner's session", async () => {
       const created = await createSession();
-      actAs(randomUUID());
-      await request(server).get(`/api/sessions/${created.id}`).expect(404);
-      await request(server).patch(`/api/sessions/${created.id}`).send({ title: 'x' }).expect(404);
-      await request(server)
+      suite.actAs(randomUUID());
+      await request(suite.server).get(`/api/sessions/${created.id}`).expect(404);
+      await request(suite.server)
+        .patch(`/api/sessions/${created.id}`)
+        .send({ title: 'x' })
+        .expect(404);
+      await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
         .send({ phase: 'CHECKLIST' })
         .expect(404);
-      await request(server).delete(`/api/sessions/${created.id}`).expect(404);
-      actAs(ownerId);
-      const untouched = await request(server).get(`/api/sessions/${created.id}`).expect(200);
+      await request(suite.server).delete(`/api/sessions/${created.id}`).expect(404);
+      suite.actAs(suite.ownerId);
+      const untouched = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(untouched.body).toMatchObject({ title: 'Kitchen remodel', version: 1 });
     });
   });
 
   describe('GET /api/sessions', () => {
     it('should page newest first with an opaque cursor, without repeats or gaps', async () => {
-      actAs(randomUUID());
+      suite.actAs(randomUUID());
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
         ids.push((await createSession({ title: `s${i}` })).id);
       }
       // The expected order is (created_at desc, id desc): two inserts in the same millisecond
       // tie-break on id, so read it once in full rather than assume insertion order.
-      const full = await request(server).get('/api/sessions?limit=100').expect(200);
+      const full = await request(suite.server).get('/api/sessions?limit=100').expect(200);
       const expected = pluck<string>(full.body.items, 'id');
       expect([...expected].sort()).toEqual([...ids].sort());
       const times = pluck<string>(full.body.items, 'createdAt');
       expect(times).toEqual([...times].sort().reverse());
 
-      const first = await request(server).get('/api/sessions?limit=2').expect(200);
+      const first = await request(suite.server).get('/api/sessions?limit=2').expect(200);
       expect(first.body.nextCursor).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]+$/));
       // Inserted between pages: newer than the cursor, so it must not shift the next pages.
       await createSession({ title: 'late' });
-      const second = await request(server)
+      const second = await request(suite.server)
         .get(`/api/sessions?limit=2&cursor=${first.body.nextCursor}`)
         .expect(200);
-      const third = await request(server)
+      const third = await request(suite.server)
         .get(`/api/sessions?limit=2&cursor=${second.body.nextCursor}`)
         .expect(200);
       expect(third.body.nextCursor).toBeNull();
@@ -164,17 +151,17 @@ describe('sessions (e2e)', () => {
     });
 
     it('should default to 20 items and filter by phase', async () => {
-      actAs(randomUUID());
+      suite.actAs(randomUUID());
       for (let i = 0; i < 21; i += 1) {
         await createSession({ title: `s${i}` });
       }
-      const all = await request(server).get('/api/sessions').expect(200);
+      const all = await request(suite.server).get('/api/sessions').expect(200);
       expect(all.body.items).toHaveLength(20);
       expect(all.body.nextCursor).not.toBeNull();
 
       const planned = await createSession({ title: 'moved' });
       await moveTo(planned.id, 'CHECKLIST');
-      const filtered = await request(server).get('/api/sessions?phase=CHECKLIST').expect(200);
+      const filtered = await request(suite.server).get('/api/sessions?phase=CHECKLIST').expect(200);
       expect(filtered.body).toEqual({
         items: [expect.objectContaining({ id: planned.id, phase: 'CHECKLIST' })],
         nextCursor: null,
@@ -182,11 +169,11 @@ describe('sessions (e2e)', () => {
     });
 
     it('should list only the own sessions', async () => {
-      actAs(randomUUID());
+      suite.actAs(randomUUID());
       const mine = await createSession();
-      actAs(randomUUID());
+      suite.actAs(randomUUID());
       await createSession();
-      const other = await request(server).get('/api/sessions').expect(200);
+      const other = await request(suite.server).get('/api/sessions').expect(200);
       expect(pluck<string>(other.body.items, 'id')).not.toContain(mine.id);
       expect(other.body.items).toHaveLength(1);
     });
@@ -199,7 +186,7 @@ describe('sessions (e2e)', () => {
       ['phase=DONE', 'phase'],
       ['sort=title', 'sort'],
     ])('should answer 400 for ?%s', async (query, field) => {
-      const response = await request(server).get(`/api/sessions?${query}`).expect(400);
+      const response = await request(suite.server).get(`/api/sessions?${query}`).expect(400);
       expect(response.body).toMatchObject({ ...ENVELOPE, code: 'VALIDATION_FAILED' });
       expect(badFields(response.body)).toContain(field);
     });
@@ -210,7 +197,7 @@ describe('sessions (e2e)', () => {
       ['a cursor with a bad id', Buffer.from('2025-01-01T00:00:00.000Z|x').toString('base64url')],
       ['an oversized cursor', 'A'.repeat(500)],
     ])('should answer 400 for %s as cursor', async (_case, cursor) => {
-      const response = await request(server)
+      const response = await request(suite.server)
         .get(`/api/sessions?cursor=${encodeURIComponent(cursor)}`)
         .expect(400);
       expect(response.body).toMatchObject(ENVELOPE);
@@ -221,7 +208,7 @@ describe('sessions (e2e)', () => {
   describe('PATCH /api/sessions/:id', () => {
     it('should update fields, bump the version and keep money exact', async () => {
       const created = await createSession({ totalBudget: '5' });
-      const response = await request(server)
+      const response = await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .send({ title: ' New title ', totalBudget: 0.1, currency: 'JPY' })
         .expect(200);
@@ -232,7 +219,7 @@ describe('sessions (e2e)', () => {
         version: 2,
       });
       expect(response.headers.etag).toBe('"2"');
-      const cleared = await request(server)
+      const cleared = await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .send({ totalBudget: null })
         .expect(200);
@@ -241,12 +228,12 @@ describe('sessions (e2e)', () => {
 
     it('should honour If-Match: the current ETag or * succeeds, a stale one is 412', async () => {
       const created = await createSession();
-      await request(server)
+      await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .set('If-Match', '"1"')
         .send({ title: 'first' })
         .expect(200);
-      const stale = await request(server)
+      const stale = await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .set('If-Match', '"1"')
         .send({ title: 'second' })
@@ -256,24 +243,27 @@ describe('sessions (e2e)', () => {
         code: 'VERSION_MISMATCH',
         details: [{ currentVersion: 2, currentETag: '"2"' }],
       });
-      await request(server)
+      await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .set('If-Match', '"7", "2"')
         .send({ title: 'third' })
         .expect(200);
-      await request(server)
+      await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .set('If-Match', '*')
         .send({ title: 'fourth' })
         .expect(200);
-      const current = await request(server).get(`/api/sessions/${created.id}`).expect(200);
+      const current = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(current.body).toMatchObject({ title: 'fourth', version: 4 });
     });
 
     it('should let the last write win without If-Match', async () => {
       const created = await createSession();
-      await request(server).patch(`/api/sessions/${created.id}`).send({ title: 'a' }).expect(200);
-      const response = await request(server)
+      await request(suite.server)
+        .patch(`/api/sessions/${created.id}`)
+        .send({ title: 'a' })
+        .expect(200);
+      const response = await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .send({ title: 'b' })
         .expect(200);
@@ -284,7 +274,7 @@ describe('sessions (e2e)', () => {
       'should answer 400 INVALID_HEADER for If-Match %s',
       async (header) => {
         const created = await createSession();
-        const response = await request(server)
+        const response = await request(suite.server)
           .patch(`/api/sessions/${created.id}`)
           .set('If-Match', header)
           .send({ title: 'x' })
@@ -304,7 +294,7 @@ describe('sessions (e2e)', () => {
       ['a phase (it has its own route)', { phase: 'PLAN' }, 'phase'],
     ])('should answer 400 for %s', async (_case, body, field) => {
       const created = await createSession();
-      const response = await request(server)
+      const response = await request(suite.server)
         .patch(`/api/sessions/${created.id}`)
         .send(body)
         .expect(400);
@@ -313,10 +303,13 @@ describe('sessions (e2e)', () => {
 
     it('should answer 400 EMPTY_UPDATE for an empty body, 400 for a bad id, 404 for an unknown one', async () => {
       const created = await createSession();
-      const empty = await request(server).patch(`/api/sessions/${created.id}`).send({}).expect(400);
+      const empty = await request(suite.server)
+        .patch(`/api/sessions/${created.id}`)
+        .send({})
+        .expect(400);
       expect(empty.body).toMatchObject({ ...ENVELOPE, code: 'EMPTY_UPDATE' });
-      await request(server).patch('/api/sessions/123').send({ title: 'x' }).expect(400);
-      const missing = await request(server)
+      await request(suite.server).patch('/api/sessions/123').send({ title: 'x' }).expect(400);
+      const missing = await request(suite.server)
         .patch(`/api/sessions/${randomUUID()}`)
         .set('If-Match', '"1"')
         .send({ title: 'x' })
@@ -328,18 +321,18 @@ describe('sessions (e2e)', () => {
   describe('DELETE /api/sessions/:id', () => {
     it('should answer 204, then 404, and take the messages with it', async () => {
       const created = await createSession();
-      await request(server)
+      await request(suite.server)
         .post(`/api/sessions/${created.id}/messages`)
         .send({ content: 'hello' })
         .expect(201);
-      await request(server).delete(`/api/sessions/${created.id}`).expect(204);
-      await request(server).get(`/api/sessions/${created.id}`).expect(404);
-      await request(server).get(`/api/sessions/${created.id}/messages`).expect(404);
-      await request(server).delete(`/api/sessions/${created.id}`).expect(404);
+      await request(suite.server).delete(`/api/sessions/${created.id}`).expect(204);
+      await request(suite.server).get(`/api/sessions/${created.id}`).expect(404);
+      await request(suite.server).get(`/api/sessions/${created.id}/messages`).expect(404);
+      await request(suite.server).delete(`/api/sessions/${created.id}`).expect(404);
     });
 
     it('should answer 400 for a non-uuid id', async () => {
-      await request(server).delete('/api/sessions/zzz').expect(400);
+      await request(suite.server).delete('/api/sessions/zzz').expect(400);
     });
   });
 
@@ -349,7 +342,7 @@ describe('sessions (e2e)', () => {
       const path = ['CHECKLIST', 'INTAKE', 'CHECKLIST', 'PLAN', 'CHECKLIST', 'PLAN', 'RENDER'];
       const rest = ['PLAN', 'RENDER', 'PAYMENT', 'COMPLETE', 'ITERATE', 'PLAN'];
       await moveTo(created.id, ...path, ...rest);
-      const response = await request(server).get(`/api/sessions/${created.id}`).expect(200);
+      const response = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(response.body).toMatchObject({
         phase: 'PLAN',
         version: 1 + path.length + rest.length,
@@ -358,7 +351,7 @@ describe('sessions (e2e)', () => {
 
     it('should answer 200 with the session and its new ETag', async () => {
       const created = await createSession();
-      const response = await request(server)
+      const response = await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
         .send({ phase: 'CHECKLIST' })
         .expect(200);
@@ -369,7 +362,7 @@ describe('sessions (e2e)', () => {
     it('should answer 409 listing the allowed next phases for an illegal move', async () => {
       const created = await createSession();
       await moveTo(created.id, 'CHECKLIST', 'PLAN');
-      const response = await request(server)
+      const response = await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
         .send({ phase: 'PAYMENT' })
         .expect(409);
@@ -384,7 +377,7 @@ describe('sessions (e2e)', () => {
           },
         ],
       });
-      const same = await request(server)
+      const same = await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
         .send({ phase: 'PLAN' })
         .expect(409);
@@ -395,11 +388,13 @@ describe('sessions (e2e)', () => {
       const created = await createSession();
       const [a, b] = await Promise.all(
         [1, 2].map(() =>
-          request(server).post(`/api/sessions/${created.id}/phase`).send({ phase: 'CHECKLIST' }),
+          request(suite.server)
+            .post(`/api/sessions/${created.id}/phase`)
+            .send({ phase: 'CHECKLIST' }),
         ),
       );
       expect([a?.status, b?.status].sort()).toEqual([200, 409]);
-      const after = await request(server).get(`/api/sessions/${created.id}`).expect(200);
+      const after = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(after.body).toMatchObject({ phase: 'CHECKLIST', version: 2 });
     });
 
@@ -411,7 +406,7 @@ describe('sessions (e2e)', () => {
       ['an unknown field', { phase: 'CHECKLIST', force: true }],
     ])('should answer 400 for %s', async (_case, body) => {
       const created = await createSession();
-      const response = await request(server)
+      const response = await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
         .send(body)
         .expect(400);
@@ -419,8 +414,8 @@ describe('sessions (e2e)', () => {
     });
 
     it('should answer 400 for a bad id and 404 for an unknown one', async () => {
-      await request(server).post('/api/sessions/x/phase').send({ phase: 'PLAN' }).expect(400);
-      await request(server)
+      await request(suite.server).post('/api/sessions/x/phase').send({ phase: 'PLAN' }).expect(400);
+      await request(suite.server)
         .post(`/api/sessions/${randomUUID()}/phase`)
         .send({ phase: 'CHECKLIST' })
         .expect(404);

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface EmbeddedCluster {
@@ -53,4 +54,19 @@ export async function startEmbeddedCluster(options: {
       await exited;
     },
   };
+}
+
+/**
+ * The postmaster of the cluster in `dataDir` and every backend it forked, for freezing the whole
+ * cluster with SIGSTOP: freezing only the postmaster leaves its sessions answering.
+ */
+export function clusterPids(dataDir: string): number[] {
+  const postmaster = Number(
+    readFileSync(resolve(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((pid) => pid.trim() !== '')
+    .map(Number);
+  return [postmaster, ...children];
 }

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { createDatabase } from './create-database';
 import { testRun } from './test-run';
 
 /**
@@ -18,16 +18,10 @@ export default async function globalSetup(): Promise<void> {
     testRun.embedded = embedded;
     serverUrl = embedded.url;
   }
-  const database = `renovation_test_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
-  await admin.end();
-
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  testRun.serverUrl = serverUrl;
-  testRun.database = database;
+  testRun.database = await createDatabase(
+    serverUrl,
+    `renovation_test_${process.pid}_${Date.now()}`,
+  );
   // Workers are forked after global setup and inherit this.
-  process.env.TEST_RUN_DATABASE_URL = url.toString();
+  process.env.TEST_RUN_DATABASE_URL = testRun.database.url;
 }

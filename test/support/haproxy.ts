@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -176,7 +177,7 @@ export class HaproxyProcess {
           `HAProxy did not mark ${server} ${state} within ${timeoutMs} ms (now ${current.get(server) ?? 'unknown'}); output:\n${this.output.join('')}`,
         );
       }
-      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+      await sleep(50);
     }
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request as httpRequest } from 'node:http';
 
 /**
@@ -107,7 +108,7 @@ export class KeepAliveLoad {
       if (Date.now() > giveUpAt) {
         throw new Error(`only ${this.responses} of ${count} responses within ${timeoutMs} ms`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
   }
 

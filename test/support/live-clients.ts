@@ -1,22 +1,27 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventSource } from 'eventsource';
 import { io, type Socket } from 'socket.io-client';
 
-/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
+/**
+ * The one way the tests wait for a condition: polls `check` until it returns something other than
+ * undefined or false (a found item, a reason, true), and returns that; fails naming `what` after
+ * `timeoutMs`.
+ */
 export async function eventually<T>(
-  check: () => T | undefined,
+  check: () => T | undefined | false,
   what: string,
   timeoutMs = 5000,
-): Promise<T> {
+): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
-    if (value !== undefined) {
-      return value;
+    if (value !== undefined && value !== false) {
+      return value as Exclude<T, undefined | false>;
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for ${what}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HaproxyProcess } from './haproxy';
 import { freePort } from './ports';
 import { ServerProcess } from './server-process';
@@ -24,7 +25,6 @@ interface Replica {
   name: string;
   port: number;
   process: ServerProcess;
-  exited: boolean;
 }
 
 export class RollingCluster {
@@ -66,7 +66,7 @@ export class RollingCluster {
       }
       return cluster;
     } catch (error) {
-      await Promise.all(replicas.map((replica) => RollingCluster.terminate(replica)));
+      await Promise.all(replicas.map((replica) => replica.process.stop(5000)));
       await haproxy?.stop();
       throw error;
     }
@@ -97,7 +97,7 @@ export class RollingCluster {
           markedDownAfterMs = Date.now() - signalledAt;
           return;
         }
-        await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+        await sleep(20);
       }
     })();
     const { code } = await old.process.exited;
@@ -124,28 +124,11 @@ export class RollingCluster {
 
   /** Stops every replica (SIGTERM, SIGKILL after 5 s) and HAProxy. Safe to call on failure. */
   async stop(): Promise<void> {
-    await Promise.all(this.replicas.map((replica) => RollingCluster.terminate(replica)));
+    await Promise.all(this.replicas.map((replica) => replica.process.stop(5000)));
     await this.haproxy.stop();
   }
 
   private static spawn(name: string, port: number, env: Record<string, string>): Replica {
-    const replica: Replica = {
-      name,
-      port,
-      process: ServerProcess.start({ ...env, PORT: String(port) }),
-      exited: false,
-    };
-    void replica.process.exited.then(() => (replica.exited = true));
-    return replica;
-  }
-
-  private static async terminate(replica: Replica): Promise<void> {
-    if (replica.exited) {
-      return;
-    }
-    replica.process.kill('SIGTERM');
-    const killer = setTimeout(() => replica.process.kill('SIGKILL'), 5000);
-    await replica.process.exited;
-    clearTimeout(killer);
+    return { name, port, process: ServerProcess.start({ ...env, PORT: String(port) }) };
   }
 }

@@ -1,5 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { settlesWithin, withTimeout } from '../../src/common/async/with-timeout';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Every server this test file started that has not exited yet (Jest loads modules per file). */
+const running = new Set<ServerProcess>();
+
+/**
+ * The kill guard's bounds: a server left running gets this long to exit on SIGTERM (a SIGKILLed
+ * server would leave its embedded Postgres orphaned), then is SIGKILLed and gets as long again.
+ */
+const GUARD_GRACE_MS = 5000;
+const GUARD_KILLED_MS = 5000;
 
 interface Launch {
   command?: [string, string[]];
@@ -14,13 +30,13 @@ export interface LogLine {
 
 /**
  * The built server (dist/main.js, built by `npm test`'s pretest; SERVER_ENTRY overrides it) as a
- * real child process: real
- * signals, real exit codes, its JSON log lines collected from stdout and stderr.
+ * real child process: real signals, real exit codes, its JSON log lines collected from stdout and
+ * stderr.
  */
 export class ServerProcess {
   readonly lines: LogLine[] = [];
   readonly rawOutput: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<Exit>;
   private readonly child: ChildProcess;
   private lineWaiters: Array<() => void> = [];
 
@@ -53,7 +69,7 @@ export class ServerProcess {
 
   /** `command` replaces `node dist/main.js`, e.g. with a benchmark's reference server. */
   static start(env: Record<string, string>, command?: [string, string[]]): ServerProcess {
-    return new ServerProcess(env, { command });
+    return ServerProcess.tracked(new ServerProcess(env, { command }));
   }
 
   /**
@@ -62,7 +78,13 @@ export class ServerProcess {
    * `node dist/main.js`, e.g. with `npm start`.
    */
   static startInOwnGroup(env: Record<string, string>, command?: [string, string[]]): ServerProcess {
-    return new ServerProcess(env, { command, ownProcessGroup: true });
+    return ServerProcess.tracked(new ServerProcess(env, { command, ownProcessGroup: true }));
+  }
+
+  private static tracked(server: ServerProcess): ServerProcess {
+    running.add(server);
+    void server.exited.then(() => running.delete(server));
+    return server;
   }
 
   get pid(): number {
@@ -83,6 +105,15 @@ export class ServerProcess {
   /** Signals the whole process group (only for startInOwnGroup, whose pid leads the group). */
   signalGroup(signal: NodeJS.Signals): void {
     process.kill(-this.pid, signal);
+  }
+
+  /** SIGTERM, and SIGKILL if it has not exited `graceMs` later: a stop that cannot hang. */
+  async stop(graceMs: number): Promise<Exit> {
+    this.kill('SIGTERM');
+    if (!(await settlesWithin(this.exited, graceMs))) {
+      this.kill('SIGKILL');
+    }
+    return this.exited;
   }
 
   /** Waits for a log line matching `predicate`, failing after `timeoutMs` or if the process exits. */
@@ -131,4 +162,19 @@ export class ServerProcess {
     this.lineWaiters = [];
     waiters.forEach((wake) => wake());
   }
+}
+
+/**
+ * The kill guard of the process specs: stops every server the test file started that is still
+ * running (SIGTERM, SIGKILL after GUARD_GRACE_MS) and fails if one has not exited in the end, so a
+ * failed assertion never leaves a server holding a port, a database or an embedded Postgres.
+ * Use it as `afterAll(stopStartedServers)`, or `afterEach` where each test starts its own.
+ */
+export async function stopStartedServers(): Promise<void> {
+  const left = [...running];
+  await withTimeout(
+    Promise.all(left.map((server) => server.stop(GUARD_GRACE_MS))),
+    GUARD_GRACE_MS + GUARD_KILLED_MS,
+    `${left.length} server(s) left running to exit`,
+  );
 }

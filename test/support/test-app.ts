@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
@@ -7,6 +8,8 @@ import { loadEnv, packageVersion } from '../../src/config/load-env';
 import { LifecycleState } from '../../src/lifecycle/lifecycle-state';
 import { createBootLogger } from '../../src/lifecycle/startup/boot-logger';
 import { openDatabaseAndMigrate } from '../../src/lifecycle/startup/database-steps';
+import { PrincipalResolver } from '../../src/sessions/principal/principal';
+import { ServerProcess } from './server-process';
 
 /** The run's database (see global-setup.ts). */
 export function testDatabaseUrl(): string {
@@ -15,6 +18,18 @@ export function testDatabaseUrl(): string {
     throw new Error('TEST_RUN_DATABASE_URL is not set: run the tests through jest (global setup)');
   }
   return url;
+}
+
+/**
+ * The built server as a process on the run's database and a port the OS picks (`env` adds to or
+ * overrides that), once its "started" line is out.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; port: number; url: string }> {
+  const server = ServerProcess.start({ DATABASE_URL: testDatabaseUrl(), PORT: '0', ...env });
+  const port = await server.started();
+  return { server, port, url: `http://127.0.0.1:${port}` };
 }
 
 /** Configuration as production would load it, from a test environment plus overrides. */
@@ -37,14 +52,25 @@ export interface TestAppOptions {
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Listen on an ephemeral port (for socket.io and EventSource clients). */
   listen?: boolean;
+  /**
+   * Who every request (and socket handshake) acts as, in place of the configured local owner: a
+   * suite that owns its sessions never sees those of suites running beside it.
+   */
+  ownerOf?: (headers: IncomingHttpHeaders) => string;
 }
 
 /** The production stack in-process: same module, same setupApp, READY as startup leaves it. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<INestApplication> {
-  const builder = Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [await testAppModule(testConfig(options.env)), ...(options.imports ?? [])],
   });
-  const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
+  if (options.customize) {
+    builder = options.customize(builder);
+  }
+  if (options.ownerOf) {
+    builder = overridePrincipal(builder, options.ownerOf);
+  }
+  const moduleRef = await builder.compile();
   const app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));
   if (options.listen) {
     await app.listen(0, '127.0.0.1');
@@ -53,6 +79,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<INest
   }
   app.get(LifecycleState).markReady();
   return app;
+}
+
+/** Swaps the PrincipalResolver for one that makes each request act as `ownerOf(its headers)`. */
+function overridePrincipal(
+  builder: TestingModuleBuilder,
+  ownerOf: (headers: IncomingHttpHeaders) => string,
+): TestingModuleBuilder {
+  return builder.overrideProvider(PrincipalResolver).useValue({
+    resolve: (headers: IncomingHttpHeaders) => ({ ownerId: ownerOf(headers) }),
+  });
 }
 
 /** Base URL of an app created with `listen: true`. */

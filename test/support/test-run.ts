@@ -1,4 +1,5 @@
 import type { EmbeddedDatabase } from '../../src/database/embedded-postgres';
+import type { CreatedDatabase } from './create-database';
 
 /** State shared between global setup and teardown (both run in Jest's parent process). */
-export const testRun: { embedded?: EmbeddedDatabase; serverUrl?: string; database?: string } = {};
+export const testRun: { embedded?: EmbeddedDatabase; database?: CreatedDatabase } = {};

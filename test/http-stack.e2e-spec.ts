@@ -43,6 +43,10 @@ describe('the HTTP stack (e2e)', () => {
     await app.close();
   });
 
+  /** POSTs `body` to the probe route as it is, under the given Content-Type. */
+  const postRaw = (contentType: string, body: string): request.Test =>
+    request(app.getHttpServer()).post('/api/probe').set('Content-Type', contentType).send(body);
+
   describe('GET /health/live', () => {
     it('should answer 200 with status and timestamp', async () => {
       const response = await request(app.getHttpServer()).get('/health/live').expect(200);
@@ -57,30 +61,21 @@ describe('the HTTP stack (e2e)', () => {
     });
 
     it('should answer malformed JSON with 400 MALFORMED_JSON', async () => {
-      const response = await request(app.getHttpServer())
-        .post('/api/probe')
-        .set('Content-Type', 'application/json')
-        .send('{"name": ')
-        .expect(400);
+      const response = await postRaw('application/json', '{"name": ').expect(400);
       expect(response.body).toEqual({ ...ENVELOPE, statusCode: 400, code: 'MALFORMED_JSON' });
       expect(response.body.requestId).toBe(response.headers['x-request-id']);
     });
 
     it('should answer a too-large body with 413', async () => {
-      const response = await request(app.getHttpServer())
-        .post('/api/probe')
-        .set('Content-Type', 'application/json')
-        .send(JSON.stringify({ name: 'x'.repeat(200_000) }))
-        .expect(413);
+      const response = await postRaw(
+        'application/json',
+        JSON.stringify({ name: 'x'.repeat(200_000) }),
+      ).expect(413);
       expect(response.body).toEqual({ ...ENVELOPE, statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
     });
 
     it('should answer a non-JSON body with 415', async () => {
-      const response = await request(app.getHttpServer())
-        .post('/api/probe')
-        .set('Content-Type', 'text/plain')
-        .send('name=x')
-        .expect(415);
+      const response = await postRaw('text/plain', 'name=x').expect(415);
       expect(response.body).toEqual({
         ...ENVELOPE,
         statusCode: 415,
