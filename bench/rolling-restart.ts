@@ -44,6 +44,16 @@ function withoutRetries(source: string): string {
   return kept.join('\n');
 }
 
+/** A short list in full; a soak's hundred entries as a count of each value. */
+function listed(values: ReadonlyArray<number | string>): string {
+  if (values.length <= 12) {
+    return `[${values.join(', ')}]`;
+  }
+  const counts = new Map<number | string, number>();
+  values.forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
+  return `{${[...counts].map(([value, count]) => `${value}: ×${count}`).join(', ')}}`;
+}
+
 function describeFailure(record: SteadyRecord): string {
   return `${record.method} ${record.status ?? record.error ?? '?'}`;
 }
@@ -121,13 +131,13 @@ async function runScenario(
     };
     console.log(
       `${scenario.label}: ${restarts.length} replica restarts, ${load.records.length} requests, ` +
-        `${failures.length} failed; per restart [${perRestart.map((list) => list.length).join(', ')}]` +
+        `${failures.length} failed; per restart ${listed(perRestart.map((list) => list.length))}` +
         (kinds.size > 0
           ? ` (${[...kinds].map(([kind, count]) => `${kind} ×${count}`).join(', ')})`
           : ''),
     );
     console.log(
-      `  exits ${restarts.map((restart) => restart.exitCode).join(',')}; ` +
+      `  exit codes ${listed(restarts.map((restart) => restart.exitCode ?? 'signal'))}; ` +
         `SIGTERM→DOWN ${median(restarts.map((restart) => restart.markedDownAfterMs))}, ` +
         `→exit ${median(restarts.map((restart) => restart.exitedAfterMs))}, ` +
         `→back UP ${median(restarts.map((restart) => restart.backUpAfterMs))}; ` +
@@ -136,8 +146,10 @@ async function runScenario(
     const beyondDelay = restarts
       .map((restart) => restart.exitedAfterMs - scenario.drainDelayMs)
       .sort((a, b) => a - b);
-    const longestRequestMs = Math.max(
-      ...load.records.map((record) => record.endedAt - record.startedAt),
+    // A reduce, not Math.max(...): a soak holds hundreds of thousands of records.
+    const longestRequestMs = load.records.reduce(
+      (longest, record) => Math.max(longest, record.endedAt - record.startedAt),
+      0,
     );
     console.log(
       `  SIGTERM→exit beyond the ${scenario.drainDelayMs} ms drain delay: median ` +

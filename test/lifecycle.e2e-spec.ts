@@ -77,7 +77,7 @@ describe('app.close()', () => {
       port,
       connections: 1,
       trickleMs: 300,
-      next: () => ({ method: 'POST', path: '/api/sessions', body: '{"title":"in flight"}' }),
+      next: () => ({ method: 'POST', path: '/api/sessions', body: { title: 'in flight' } }),
     });
     await eventually(() => app.get(InFlightRequests).count === 1, 'one request in flight', 3000);
     const closing = app.close();
