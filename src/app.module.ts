@@ -20,7 +20,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
-import { SessionsModule } from './sessions/sessions.module';
+import { SessionsModule } from './sessions';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature

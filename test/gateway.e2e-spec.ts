@@ -509,7 +509,7 @@ describe('gateway (e2e)', () => {
       await client.request('session:join', { sessionId });
       const messages = app.get(MessagesService);
       jest
-        .spyOn(messages, 'listAfter')
+        .spyOn(messages, 'findBySeq')
         .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
 
       const lost = await post(sessionId, 'its read fails');
@@ -563,16 +563,15 @@ describe('gateway (e2e)', () => {
    */
   describe('a message committed during the catch-up read', () => {
     /**
-     * Makes the next catch-up read (not the one-message reads of the live feed) first commit a
-     * message and wait until `watcher`, already in the room, has it live.
+     * Makes the next catch-up read of the session (the live feed reads with findBySeq) first
+     * commit a message and wait until `watcher`, already in the room, has it live.
      */
     function commitDuringNextRead(sessionId: string, watcher: LiveSocket): void {
       const messages = app.get(MessagesService);
       const original = messages.listAfter.bind(messages);
       let armed = true;
       jest.spyOn(messages, 'listAfter').mockImplementation(async (...args) => {
-        const isCatchUp = args[1] === sessionId && args[3] > 1;
-        if (armed && isCatchUp) {
+        if (armed && args[1] === sessionId) {
           armed = false;
           const message = await post(sessionId, 'committed during the read');
           await watcher.waitFor<Message>('message.created', (live) => live.seq === message.seq);

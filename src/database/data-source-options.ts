@@ -1,21 +1,24 @@
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /**
  * The one DataSource options object, used by the app (open-database.ts) and by the typeorm CLI
  * (ormconfig.ts). Entities and migrations are listed explicitly: no globs, so the build output and
- * ts-node see exactly the same set.
+ * ts-node see exactly the same set. The entities come from the caller (src/entities.ts): this
+ * module knows no feature.
  */
 export function dataSourceOptions(
   url: string,
+  entities: EntityList,
   poolMax = 10,
   statementTimeoutMs = 15_000,
 ): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

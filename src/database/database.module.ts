@@ -3,13 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { ShutdownStage, ShutdownSteps } from '../lifecycle/shutdown-steps';
-import { DOMAIN_EVENTS_CHANNEL } from './domain-events-channel';
 import { NotificationListener } from './notification-listener';
 
-export { DOMAIN_EVENTS_CHANNEL };
-
 /**
- * The DataSource and the LISTEN connection. Our own provider rather than @nestjs/typeorm, because
+ * The DataSource and the LISTEN connection: generic infrastructure that knows no feature (the
+ * features name the channels they LISTEN to, NotificationListener.listen). Our own provider rather than @nestjs/typeorm, because
  * TypeOrmCoreModule destroys the DataSource in its own onApplicationShutdown hook, outside the
  * ordered shutdown steps (the pool must close after the last response and after LISTEN stops),
  * and retries 9 × 3 s by default.
@@ -44,7 +42,7 @@ export class DatabaseModule {
             steps: ShutdownSteps,
           ): Promise<NotificationListener> => {
             const listener = new NotificationListener(config.getOrThrow('db', { infer: true }).url);
-            await listener.start([DOMAIN_EVENTS_CHANNEL]);
+            await listener.start();
             steps.register({
               name: 'stop LISTEN',
               stage: ShutdownStage.STOP_LISTEN,

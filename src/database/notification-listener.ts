@@ -11,8 +11,8 @@ const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * One dedicated Postgres connection that LISTENs on the channels asked for and re-publishes what
- * arrives. Pooled connections cannot LISTEN (the pool hands them to other queries), so this owns a
+ * One dedicated Postgres connection that LISTENs on the channels its consumers ask for (listen())
+ * and re-publishes what arrives; it knows no channel itself. Pooled connections cannot LISTEN (the pool hands them to other queries), so this owns a
  * plain pg Client and reconnects with capped exponential backoff when it drops. `reconnected$`
  * fires after a reconnect: notifications sent while it was down are lost, so consumers tell their
  * clients to resync from the database.
@@ -36,10 +36,18 @@ export class NotificationListener {
     return this.listening;
   }
 
-  /** Connects and LISTENs; rejects if the first connection fails (startup treats that as fatal). */
-  async start(channels: readonly string[]): Promise<void> {
-    channels.forEach((channel) => this.channels.add(channel));
+  /** Connects; rejects if the first connection fails (startup treats that as fatal). */
+  async start(): Promise<void> {
     await this.connect();
+  }
+
+  /** LISTENs on `channel` now (when connected) and again after every reconnect. */
+  async listen(channel: string): Promise<void> {
+    if (this.channels.has(channel)) {
+      return;
+    }
+    this.channels.add(channel);
+    await this.client?.query(`LISTEN ${this.client.escapeIdentifier(channel)}`);
   }
 
   /** Ends the connection for good; no reconnect follows. */

@@ -2,14 +2,17 @@ import type { LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { connectWithRetry } from './connect-with-retry';
-import { dataSourceOptions, describeDatabaseUrl } from './data-source-options';
+import { dataSourceOptions, describeDatabaseUrl, type EntityList } from './data-source-options';
 
 /** Creates the DataSource from configuration and connects it within DB_CONNECT_TIMEOUT_MS. */
 export async function openDatabase(
   db: AppConfig['db'],
+  entities: EntityList,
   logger: Pick<LoggerService, 'warn'>,
 ): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(db.url, db.poolMax, db.statementTimeoutMs));
+  const dataSource = new DataSource(
+    dataSourceOptions(db.url, entities, db.poolMax, db.statementTimeoutMs),
+  );
   await connectWithRetry(dataSource, db.url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
     logger.warn(
       `${describeDatabaseUrl(db.url)}: attempt ${attempt} failed (${cause}); retrying in ${delayMs} ms`,

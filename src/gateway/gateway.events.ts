@@ -1,5 +1,5 @@
 import type { ErrorEnvelope } from '../common/errors/error-envelope';
-import type { MessageDto, SessionDto } from './sessions.port';
+import type { MessageDto, SessionDto } from '../sessions';
 
 /** `session.updated`: the session as it is now (read once per event, after the commit). */
 export interface SessionUpdatedEvent {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LiveEvents } from './fanout/live-events';
 import { LiveEventsMetrics } from './fanout/live-events.metrics';
-import { SessionsModule } from './sessions.port';
+import { SessionsModule } from '../sessions';
 import { SessionRooms } from './socket/session-rooms';
 import { SessionsGateway } from './socket/sessions.gateway';
 import { SocketConnections } from './socket/socket-connections';

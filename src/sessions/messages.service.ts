@@ -1,16 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CreateMessageDto } from './dto/create-message.dto';
+import type { MessagePageDto } from './dto/message-page.dto';
 import type { MessageDto } from './dto/message.dto';
 import { SessionNotFoundException } from './exceptions/session-not-found.exception';
+import { toMessageDto } from './message.mapper';
 import type { Principal } from './principal/principal';
-import { MESSAGE_COLUMNS, type MessageRow, toMessageDto } from './sessions.mapper';
-import { insertMessageStatement } from './sql/message-writes.sql';
-import { queryRows } from './sql/query-rows';
+import {
+  insertMessageStatement,
+  latestMessagesStatement,
+  messageBySeqStatement,
+  messagesAfterStatement,
+  type MessageRow,
+  type OwnedMessageRow,
+} from './sql/message.sql';
+import { queryRows, type SqlStatement } from './sql/query-rows';
 
 /**
- * A session's conversation. Used by the REST controller and by the gateway (socket.io acks and
- * resume), so both see the same owner scoping and the same commit-before-ack rule.
+ * A session's conversation. Used by the REST controller and by the gateway (socket.io acks, live
+ * events and resume), so all see the same owner scoping and the same commit-before-ack rule. Each
+ * call is one statement of sql/message.sql.ts; every read throws SessionNotFoundException for a
+ * missing or foreign session.
  */
 @Injectable()
 export class MessagesService {
@@ -25,11 +35,9 @@ export class MessagesService {
     sessionId: string,
     dto: CreateMessageDto,
   ): Promise<MessageDto> {
-    const statement = insertMessageStatement(principal.ownerId, sessionId, dto);
-    const [row] = await queryRows<MessageRow>(
+    const [row] = await queryRows(
       this.dataSource.manager,
-      statement.sql,
-      statement.parameters,
+      insertMessageStatement(principal.ownerId, sessionId, dto),
     );
     if (row === undefined) {
       throw new SessionNotFoundException(sessionId);
@@ -43,12 +51,10 @@ export class MessagesService {
     sessionId: string,
     afterSeq: number,
     limit: number,
-  ): Promise<{ items: MessageDto[]; nextAfter: number | null }> {
-    const messages = await this.ownedMessages(
-      principal,
+  ): Promise<MessagePageDto> {
+    const messages = await this.owned(
       sessionId,
-      'seq > $3 ORDER BY seq LIMIT $4',
-      [afterSeq, limit + 1],
+      messagesAfterStatement(principal.ownerId, sessionId, afterSeq, limit + 1),
     );
     const items = messages.slice(0, limit);
     return {
@@ -62,31 +68,28 @@ export class MessagesService {
    * through the index however long the conversation is.
    */
   latest(principal: Principal, sessionId: string, limit: number): Promise<MessageDto[]> {
-    return this.ownedMessages(principal, sessionId, 'true ORDER BY seq DESC LIMIT $3', [limit]);
+    return this.owned(sessionId, latestMessagesStatement(principal.ownerId, sessionId, limit));
   }
 
-  /**
-   * One statement: the session row (the owner check) joined to the messages `window` selects
-   * through IDX_messages_session_seq, returned ascending. No row at all means no such session for
-   * this owner (404); one row with no message means an empty window.
-   */
-  private async ownedMessages(
+  /** The message with this seq, or null when the session has no message with that seq. */
+  async findBySeq(
     principal: Principal,
     sessionId: string,
-    window: string,
-    parameters: unknown[],
-  ): Promise<MessageDto[]> {
-    const rows = await queryRows<Omit<MessageRow, 'id'> & { id: string | null }>(
-      this.dataSource.manager,
-      `SELECT m.id, s.id AS session_id, m.seq, m.role, m.content, m.created_at
-       FROM sessions s
-       LEFT JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = s.id AND ${window}
-       ) m ON true
-       WHERE s.id = $1 AND s.owner_id = $2
-       ORDER BY m.seq`,
-      [sessionId, principal.ownerId, ...parameters],
+    seq: number,
+  ): Promise<MessageDto | null> {
+    const [message] = await this.owned(
+      sessionId,
+      messageBySeqStatement(principal.ownerId, sessionId, seq),
     );
+    return message ?? null;
+  }
+
+  /** No row at all: no such session for this owner (404); a row without id: an empty window. */
+  private async owned(
+    sessionId: string,
+    statement: SqlStatement<OwnedMessageRow>,
+  ): Promise<MessageDto[]> {
+    const rows = await queryRows(this.dataSource.manager, statement);
     if (rows.length === 0) {
       throw new SessionNotFoundException(sessionId);
     }

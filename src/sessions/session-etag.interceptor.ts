@@ -4,7 +4,7 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { map, type Observable } from 'rxjs';
 import type { SessionDto } from './dto/session.dto';
 import { versionETag } from './if-match';
@@ -13,7 +13,7 @@ import { versionETag } from './if-match';
 @Injectable()
 export class SessionETagInterceptor implements NestInterceptor<SessionDto, SessionDto> {
   intercept(context: ExecutionContext, next: CallHandler<SessionDto>): Observable<SessionDto> {
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<ServerResponse>();
     return next.handle().pipe(
       map((session) => {
         response.setHeader('ETag', versionETag(session.version));

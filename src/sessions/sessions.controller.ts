@@ -20,7 +20,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ApiErrorResponses } from './api-error-responses.decorator';
 import { ChangePhaseDto } from './dto/change-phase.dto';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -62,10 +62,10 @@ export class SessionsController {
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateSessionDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<SessionDto> {
     const session = await this.sessions.create(principal, body);
-    response.location(`/api/sessions/${session.id}`);
+    response.setHeader('Location', `/api/sessions/${session.id}`);
     return session;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DomainEvents } from './events/domain-events';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { ResolvePrincipalPipe } from './principal/current-principal.decorator';
@@ -7,13 +8,20 @@ import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 /**
- * Sessions, their phase machine and messages. Exports the services and the PrincipalResolver for
- * the gateway (socket.io / SSE), which uses the same owner scoping. The DataSource comes from the
- * global DatabaseModule; the entities are registered in src/database/entities.ts.
+ * Sessions, their phase machine, messages and the domain events their writes publish. Exports
+ * what the other modules use (listed in index.ts): the services, the event feed and the
+ * PrincipalResolver, so the gateway scopes by owner the same way. The DataSource and the LISTEN
+ * connection come from the global DatabaseModule; the entities are registered in src/entities.ts.
  */
 @Module({
   controllers: [SessionsController, MessagesController],
-  providers: [SessionsService, MessagesService, PrincipalResolver, ResolvePrincipalPipe],
-  exports: [SessionsService, MessagesService, PrincipalResolver],
+  providers: [
+    SessionsService,
+    MessagesService,
+    DomainEvents,
+    PrincipalResolver,
+    ResolvePrincipalPipe,
+  ],
+  exports: [SessionsService, MessagesService, DomainEvents, PrincipalResolver],
 })
 export class SessionsModule {}

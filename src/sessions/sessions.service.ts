@@ -15,20 +15,22 @@ import type { IfMatch } from './if-match';
 import { decodeSessionCursor, encodeSessionCursor } from './pagination/session-cursor';
 import { allowedNextPhases } from './phase-machine';
 import type { Principal } from './principal/principal';
-import { SESSION_COLUMNS, type SessionRow, toSessionDto } from './sessions.mapper';
-import type { SessionPhase } from './session-phase';
-import { queryRows } from './sql/query-rows';
+import { toSessionDto } from './session.mapper';
+import { queryRows, type SqlStatement } from './sql/query-rows';
 import {
   changePhaseStatement,
   deleteSessionStatement,
   insertSessionStatement,
+  listSessionsStatement,
+  selectSessionStatement,
+  sessionStateStatement,
+  type SessionStateRow,
   updateSessionStatement,
-} from './sql/session-writes.sql';
-import type { SqlStatement } from './sql/write-with-event.sql';
+} from './sql/session.sql';
 
 /**
- * Sessions, always scoped to the principal's owner id. Each request is one statement, one round
- * trip: a write carries the pg_notify of its event inside it (sql/write-with-event.sql.ts). A
+ * Sessions, always scoped to the principal's owner id. Each request is one statement of
+ * sql/session.sql.ts, one round trip: a write carries the pg_notify of its event inside it. A
  * second statement runs only on a failure path, to tell 404 from 409/412.
  */
 @Injectable()
@@ -36,16 +38,12 @@ export class SessionsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(principal: Principal, dto: CreateSessionDto): Promise<SessionDto> {
-    const [row] = await this.run<SessionRow>(insertSessionStatement(principal.ownerId, dto));
+    const [row] = await this.rows(insertSessionStatement(principal.ownerId, dto));
     return toSessionDto(required(row));
   }
 
   async findOne(principal: Principal, id: string): Promise<SessionDto> {
-    const [row] = await queryRows<SessionRow>(
-      this.dataSource.manager,
-      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1 AND owner_id = $2`,
-      [id, principal.ownerId],
-    );
+    const [row] = await this.rows(selectSessionStatement(principal.ownerId, id));
     if (row === undefined) {
       throw new SessionNotFoundException(id);
     }
@@ -53,31 +51,21 @@ export class SessionsService {
   }
 
   /**
-   * Newest first by the keyset (created_at, id), served by a backward scan of
-   * IDX_sessions_owner[_phase]_created. A session inserted meanwhile sorts before the cursor, so
-   * pages neither repeat nor skip rows.
+   * Newest first by the keyset (created_at, id). A session inserted meanwhile sorts before the
+   * cursor, so pages neither repeat nor skip rows. One row more than the page tells whether
+   * there is a next one.
    */
   async list(principal: Principal, query: ListSessionsQuery): Promise<SessionPageDto> {
-    const conditions = ['owner_id = $1'];
-    const parameters: unknown[] = [principal.ownerId];
-    if (query.phase !== undefined) {
-      parameters.push(query.phase);
-      conditions.push(`phase = $${parameters.length}`);
+    const before = query.cursor === undefined ? undefined : decodeSessionCursor(query.cursor);
+    if (before === null) {
+      throw new InvalidCursorException();
     }
-    if (query.cursor !== undefined) {
-      const cursor = decodeSessionCursor(query.cursor);
-      if (cursor === null) {
-        throw new InvalidCursorException();
-      }
-      parameters.push(cursor.createdAt, cursor.id);
-      conditions.push(`(created_at, id) < ($${parameters.length - 1}, $${parameters.length})`);
-    }
-    parameters.push(query.limit + 1);
-    const rows = await queryRows<SessionRow>(
-      this.dataSource.manager,
-      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${conditions.join(' AND ')}
-       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
-      parameters,
+    const rows = await this.rows(
+      listSessionsStatement(principal.ownerId, {
+        phase: query.phase,
+        before,
+        rows: query.limit + 1,
+      }),
     );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
@@ -106,7 +94,7 @@ export class SessionsService {
     if (statement === null) {
       throw new EmptyUpdateException();
     }
-    const [row] = await this.run<SessionRow>(statement);
+    const [row] = await this.rows(statement);
     if (row === undefined) {
       const current = await this.currentState(principal, id);
       throw new VersionMismatchException(current.version);
@@ -116,9 +104,7 @@ export class SessionsService {
 
   /** One conditional UPDATE (see changePhaseStatement); a refused move is told from a 404 after. */
   async changePhase(principal: Principal, id: string, dto: ChangePhaseDto): Promise<SessionDto> {
-    const [row] = await this.run<SessionRow>(
-      changePhaseStatement(principal.ownerId, id, dto.phase),
-    );
+    const [row] = await this.rows(changePhaseStatement(principal.ownerId, id, dto.phase));
     if (row === undefined) {
       const current = await this.currentState(principal, id);
       throw new IllegalPhaseTransitionException(
@@ -132,7 +118,7 @@ export class SessionsService {
 
   /** Its messages go too (ON DELETE CASCADE). */
   async remove(principal: Principal, id: string): Promise<void> {
-    const [row] = await this.run<{ id: string }>(deleteSessionStatement(principal.ownerId, id));
+    const [row] = await this.rows(deleteSessionStatement(principal.ownerId, id));
     if (row === undefined) {
       throw new SessionNotFoundException(id);
     }
@@ -142,24 +128,16 @@ export class SessionsService {
    * Failure path only, a statement of its own (a fresh snapshot, so it sees what a concurrent
    * winner committed): does the session exist for this owner, and in what state?
    */
-  private async currentState(
-    principal: Principal,
-    id: string,
-  ): Promise<{ phase: SessionPhase; version: number }> {
-    const [row] = await queryRows<{ phase: SessionPhase; version: number }>(
-      this.dataSource.manager,
-      'SELECT phase, version FROM sessions WHERE id = $1 AND owner_id = $2',
-      [id, principal.ownerId],
-    );
+  private async currentState(principal: Principal, id: string): Promise<SessionStateRow> {
+    const [row] = await this.rows(sessionStateStatement(principal.ownerId, id));
     if (row === undefined) {
       throw new SessionNotFoundException(id);
     }
     return row;
   }
 
-  /** A write statement on its own: outside BEGIN/COMMIT it is its own transaction. */
-  private run<Row>(statement: SqlStatement): Promise<Row[]> {
-    return queryRows<Row>(this.dataSource.manager, statement.sql, statement.parameters);
+  private rows<Row>(statement: SqlStatement<Row>): Promise<Row[]> {
+    return queryRows(this.dataSource.manager, statement);
   }
 }
 

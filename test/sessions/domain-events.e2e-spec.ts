@@ -3,10 +3,10 @@ import { Client, type Notification } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { DOMAIN_EVENTS_CHANNEL } from '../../src/database/domain-events-channel';
 import { type DomainEvent, parseDomainEvent } from '../../src/sessions/events/domain-event';
-import { insertMessageStatement } from '../../src/sessions/sql/message-writes.sql';
-import { updateSessionStatement } from '../../src/sessions/sql/session-writes.sql';
+import { DOMAIN_EVENTS_CHANNEL } from '../../src/sessions/events/domain-events-channel';
+import { insertMessageStatement } from '../../src/sessions/sql/message.sql';
+import { updateSessionStatement } from '../../src/sessions/sql/session.sql';
 import { testDatabaseUrl } from '../support/test-app';
 import { createSessionsTestApp } from './sessions-test-app';
 

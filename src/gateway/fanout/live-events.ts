@@ -1,11 +1,15 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { concatMap, filter, map } from 'rxjs';
-import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
-import { NotificationListener } from '../../database/notification-listener';
-import { type DomainEvent, parseDomainEvent } from '../../sessions/events/domain-event';
+import { concatMap, map } from 'rxjs';
+import { withTimeout } from '../../common/async/with-timeout';
+import {
+  type DomainEvent,
+  DomainEvents,
+  MessagesService,
+  type Principal,
+  SessionsService,
+} from '../../sessions';
 import type { ResyncEvent, SessionLiveEvent } from '../gateway.events';
 import { LiveEventsMetrics } from './live-events.metrics';
-import { MessagesService, type Principal, SessionsService } from '../sessions.port';
 
 export type LiveEventListener = (event: SessionLiveEvent) => void;
 
@@ -13,7 +17,7 @@ export type LiveEventListener = (event: SessionLiveEvent) => void;
 const RESOLVE_TIMEOUT_MS = 5000;
 
 /**
- * Turns this instance's NOTIFY stream into live events for the sessions someone here watches.
+ * Turns this instance's domain events into live events for the sessions someone here watches.
  * A NOTIFY carries ids only, so the message or session is read from the database once per event
  * (never once per client), and only when a local socket room or SSE stream watches that session.
  * Events are resolved one at a time, in the order Postgres delivered them (commit order), so a
@@ -26,7 +30,7 @@ export class LiveEvents implements OnModuleInit {
   private readonly watchers = new Map<string, Set<LiveEventListener>>();
 
   constructor(
-    private readonly listener: NotificationListener,
+    private readonly domainEvents: DomainEvents,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
     private readonly metrics: LiveEventsMetrics,
@@ -35,21 +39,14 @@ export class LiveEvents implements OnModuleInit {
   }
 
   /**
-   * Subscriptions end when the listener completes its subjects, in the 'stop LISTEN' shutdown step,
-   * after the last response: not in onModuleDestroy, which Nest runs before the drain, so live
-   * events would stop reaching clients during the drain delay.
+   * Subscriptions end when the feed completes, in the 'stop LISTEN' shutdown step, after the last
+   * response: not in onModuleDestroy, which Nest runs before the drain, so live events would stop
+   * reaching clients during the drain delay.
    */
   onModuleInit(): void {
-    this.listener.notifications$
+    this.domainEvents.events$
       .pipe(
-        filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
-        map((notification) => ({
-          event: parseDomainEvent(notification.payload),
-          receivedAt: performance.now(),
-        })),
-        filter((received): received is { event: DomainEvent; receivedAt: number } =>
-          Boolean(received.event),
-        ),
+        map((event) => ({ event, receivedAt: performance.now() })),
         concatMap(async ({ event, receivedAt }) => ({
           live: await this.resolve(event),
           receivedAt,
@@ -62,7 +59,7 @@ export class LiveEvents implements OnModuleInit {
         }
       });
     // Notifications sent while the connection was down are lost for good: every watcher reloads.
-    this.listener.reconnected$.subscribe(() => {
+    this.domainEvents.reconnected$.subscribe(() => {
       for (const sessionId of [...this.watchers.keys()]) {
         this.resync(sessionId, 'listener_reconnected');
       }
@@ -120,15 +117,8 @@ export class LiveEvents implements OnModuleInit {
     if (!this.watchers.has(event.sessionId)) {
       return null;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${RESOLVE_TIMEOUT_MS} ms`)),
-        RESOLVE_TIMEOUT_MS,
-      );
-    });
     try {
-      return await Promise.race([this.read(event), deadline]);
+      return await withTimeout(() => this.read(event), RESOLVE_TIMEOUT_MS, `reading ${event.type}`);
     } catch (error) {
       // Typically the session was deleted in between (its session.deleted follows), or the
       // database is briefly unavailable: tell the watchers to reload rather than fail silently.
@@ -138,8 +128,6 @@ export class LiveEvents implements OnModuleInit {
       );
       this.resync(event.sessionId, 'event_unavailable');
       return null;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -179,12 +167,12 @@ export class LiveEvents implements OnModuleInit {
       }
       case 'message.created': {
         // The payload's seq is a decimal string (a bigint); Number() also accepts a JSON number.
-        const seq = Number(event.seq);
-        const page = await this.messages.listAfter(principal, event.sessionId, seq - 1, 1);
-        const message = page.items[0];
-        return message && message.seq === seq
-          ? { type: event.type, sessionId: event.sessionId, data: message }
-          : null;
+        const message = await this.messages.findBySeq(
+          principal,
+          event.sessionId,
+          Number(event.seq),
+        );
+        return message ? { type: event.type, sessionId: event.sessionId, data: message } : null;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { MessagesService, type MessageDto, type Principal } from '../sessions.port';
+import { MessagesService, type MessageDto, type Principal } from '../../sessions';
 
 const PAGE_SIZE = 200;
 

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../gateway.events';
-import type { Principal } from '../sessions.port';
+import type { Principal } from '../../sessions';
 
 /** Per-socket state, set by the handshake middleware before any event is handled. */
 export interface GatewaySocketData {

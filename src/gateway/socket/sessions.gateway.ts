@@ -17,7 +17,7 @@ import {
   MessagesService,
   PrincipalResolver,
   SessionsService,
-} from '../sessions.port';
+} from '../../sessions';
 import { CreateMessagePayload } from './dto/create-message.payload';
 import { JoinSessionPayload } from './dto/join-session.payload';
 import { LeaveSessionPayload } from './dto/leave-session.payload';

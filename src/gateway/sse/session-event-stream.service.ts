@@ -6,12 +6,7 @@ import { LiveEvents } from '../fanout/live-events';
 import { HeldEvents } from '../fanout/held-events';
 import { messagesAfter } from '../fanout/messages-after';
 import type { SessionLiveEvent } from '../gateway.events';
-import {
-  MessagesService,
-  type MessageDto,
-  type Principal,
-  SessionsService,
-} from '../sessions.port';
+import { MessagesService, type MessageDto, type Principal, SessionsService } from '../../sessions';
 import type { SseFrame } from './sse-frame';
 import { SseStream } from './sse-stream';
 import { SseStreams } from './sse-streams';

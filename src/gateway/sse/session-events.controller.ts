@@ -2,8 +2,7 @@ import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
-import { SessionIdParams } from '../../sessions/dto/session-id.params';
-import { PrincipalResolver } from '../sessions.port';
+import { PrincipalResolver, SessionIdParams } from '../../sessions';
 import { SessionEventsQuery } from './dto/session-events.query';
 import { resumeAfter } from './last-event-id';
 import { SessionEventStreamService } from './session-event-stream.service';

@@ -5,6 +5,7 @@ import { describeDatabaseUrl } from '../../database/data-source-options';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../database/embedded-postgres';
 import { openDatabase } from '../../database/open-database';
 import { applyOrVerifyMigrations } from '../../database/schema-migrations';
+import { ENTITIES } from '../../entities';
 import type { BootLogger } from './boot-logger';
 
 /** For zero-setup runs: loadEnv has already refused an unset DATABASE_URL in production and staging. */
@@ -24,7 +25,7 @@ export async function startEmbeddedDatabase(
 
 /** The "database" step: connected within DB_CONNECT_TIMEOUT_MS, each retry logged. */
 export function connectDatabase(db: AppConfig['db'], log: BootLogger): Promise<DataSource> {
-  return openDatabase(db, { warn: (message: string) => log.warn(message) });
+  return openDatabase(db, ENTITIES, { warn: (message: string) => log.warn(message) });
 }
 
 /** The "migrations" step: applied under the advisory lock, or verified none is pending. */

@@ -1,8 +1,8 @@
 /**
- * What every write publishes, inside its own transaction, with pg_notify (the NOTIFY is part of the
- * write's statement: see notify-domain-event.sql.ts): Postgres delivers it on commit only, never
- * for a rolled-back write. Payloads stay small (type and ids); consumers read
- * the rest from the database. `seq` travels as a decimal string (a Postgres bigint).
+ * What every write publishes, inside its own transaction, with pg_notify (the NOTIFY is part of
+ * the write's statement: see ../sql/notify-domain-event.sql.ts): Postgres delivers it on commit
+ * only, never for a rolled-back write. Payloads stay small (type and ids); consumers read the rest
+ * from the database. `seq` travels as a decimal string (a Postgres bigint).
  */
 export type DomainEvent =
   | {

@@ -9,10 +9,10 @@ export interface Principal {
 }
 
 /**
- * The one place that turns a request into a Principal. Until the Security issue brings
- * authentication, everyone is the single configured local user (LOCAL_OWNER_ID); that issue reads
- * a token from `headers` here and nowhere else. REST handlers get it via @CurrentPrincipal(); the
- * gateway calls resolve() with the handshake headers.
+ * The one place that turns a request into a Principal. There is no authentication yet: everyone
+ * is the single configured local user (LOCAL_OWNER_ID). Authentication will read a token from
+ * `headers` here and nowhere else. REST handlers get it via @CurrentPrincipal(); the gateway calls
+ * resolve() with the handshake headers.
  */
 @Injectable()
 export class PrincipalResolver {

@@ -1,11 +1,5 @@
 import type { DomainEventType } from '../events/domain-event';
-import { type DomainEventSqlFields, notifyDomainEventSql } from '../events/notify-domain-event.sql';
-
-/** A statement and its parameters, as the builders in this folder hand them to queryRows. */
-export interface SqlStatement {
-  sql: string;
-  parameters: unknown[];
-}
+import { type DomainEventSqlFields, notifyDomainEventSql } from './notify-domain-event.sql';
 
 /** The name under which the write's RETURNING rows are visible to `event.fields` expressions. */
 export const WRITTEN = 'written';

@@ -1,5 +1,5 @@
 import { IsUUID } from 'class-validator';
-import { CreateMessageDto } from '../../sessions.port';
+import { CreateMessageDto } from '../../../sessions';
 
 /** `message:create`: the REST body (same rules, inherited) plus the session it goes to. */
 export class CreateMessagePayload extends CreateMessageDto {

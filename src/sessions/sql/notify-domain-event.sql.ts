@@ -1,5 +1,5 @@
-import { DOMAIN_EVENTS_CHANNEL } from '../../database/domain-events-channel';
-import type { DomainEventOf, DomainEventType } from './domain-event';
+import type { DomainEventOf, DomainEventType } from '../events/domain-event';
+import { DOMAIN_EVENTS_CHANNEL } from '../events/domain-events-channel';
 
 /**
  * One SQL expression per field of the event besides `type`, read from the written row. The JSON

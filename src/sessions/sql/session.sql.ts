@@ -1,14 +1,38 @@
 import type { CreateSessionDto } from '../dto/create-session.dto';
 import type { UpdateSessionDto } from '../dto/update-session.dto';
+import type { SessionCursor } from '../pagination/session-cursor';
 import { phasesLeadingTo } from '../phase-machine';
 import type { SessionPhase } from '../session-phase';
-import { SESSION_COLUMNS } from '../sessions.mapper';
-import { type SqlStatement, WRITTEN, writeWithEventSql } from './write-with-event.sql';
+import type { SqlStatement } from './query-rows';
+import { WRITTEN, writeWithEventSql } from './write-with-event.sql';
 
 /**
- * The session writes, each one statement that also publishes its event (writeWithEventSql). Every
- * one is scoped to the owner: another owner's session is simply not there.
+ * Every statement on `sessions`: one per request on the success path, each scoped to the owner
+ * (another owner's session is simply not there). The writes also publish their event in the same
+ * statement (writeWithEventSql).
  */
+
+/** What `SESSION_COLUMNS` selects: snake_case, as Postgres and the pg driver give it. */
+export interface SessionRow {
+  id: string;
+  title: string;
+  phase: SessionPhase;
+  total_budget: string | null;
+  currency: string;
+  owner_id: string;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export const SESSION_COLUMNS =
+  'id, title, phase, total_budget, currency, owner_id, created_at, updated_at, version';
+
+/** What a refused conditional write needs to tell 404 from 409/412. */
+export interface SessionStateRow {
+  phase: SessionPhase;
+  version: number;
+}
 
 const SESSION_EVENT_FIELDS = {
   sessionId: `${WRITTEN}.id`,
@@ -16,7 +40,51 @@ const SESSION_EVENT_FIELDS = {
   version: `${WRITTEN}.version`,
 };
 
-export function insertSessionStatement(ownerId: string, dto: CreateSessionDto): SqlStatement {
+export function selectSessionStatement(ownerId: string, id: string): SqlStatement<SessionRow> {
+  return {
+    sql: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1 AND owner_id = $2`,
+    parameters: [id, ownerId],
+  };
+}
+
+/**
+ * At most `rows` sessions, newest first by the keyset (created_at, id), those before `before`
+ * only: a backward scan of IDX_sessions_owner[_phase]_created.
+ */
+export function listSessionsStatement(
+  ownerId: string,
+  filter: { phase?: SessionPhase; before?: SessionCursor; rows: number },
+): SqlStatement<SessionRow> {
+  const conditions = ['owner_id = $1'];
+  const parameters: unknown[] = [ownerId];
+  if (filter.phase !== undefined) {
+    parameters.push(filter.phase);
+    conditions.push(`phase = $${parameters.length}`);
+  }
+  if (filter.before !== undefined) {
+    parameters.push(filter.before.createdAt, filter.before.id);
+    conditions.push(`(created_at, id) < ($${parameters.length - 1}, $${parameters.length})`);
+  }
+  parameters.push(filter.rows);
+  return {
+    sql: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${conditions.join(' AND ')}
+       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
+    parameters,
+  };
+}
+
+/** The phase and version of the owner's session; no row: no such session for this owner. */
+export function sessionStateStatement(ownerId: string, id: string): SqlStatement<SessionStateRow> {
+  return {
+    sql: 'SELECT phase, version FROM sessions WHERE id = $1 AND owner_id = $2',
+    parameters: [id, ownerId],
+  };
+}
+
+export function insertSessionStatement(
+  ownerId: string,
+  dto: CreateSessionDto,
+): SqlStatement<SessionRow> {
   return {
     sql: writeWithEventSql({
       write: `INSERT INTO sessions (title, total_budget, currency, owner_id)
@@ -39,7 +107,7 @@ export function updateSessionStatement(
   id: string,
   changes: UpdateSessionDto,
   versions?: number[],
-): SqlStatement | null {
+): SqlStatement<SessionRow> | null {
   const parameters: unknown[] = [id, ownerId];
   const assignments: string[] = [];
   const assign = (column: string, value: unknown): void => {
@@ -79,9 +147,13 @@ export function updateSessionStatement(
  * One conditional UPDATE: the phase changes only if the row is, at that instant, in a phase the
  * machine allows to lead to `to`. The locked sub-select reads the previous phase for the event;
  * concurrent moves serialise on the row lock, and the loser re-reads the winner's phase and
- * matches no row. Rows carry `previous_phase`.
+ * matches no row. Rows also carry `previous_phase`.
  */
-export function changePhaseStatement(ownerId: string, id: string, to: SessionPhase): SqlStatement {
+export function changePhaseStatement(
+  ownerId: string,
+  id: string,
+  to: SessionPhase,
+): SqlStatement<SessionRow> {
   return {
     sql: writeWithEventSql({
       write: `UPDATE sessions AS s SET phase = $3, version = s.version + 1, updated_at = now()
@@ -99,8 +171,11 @@ export function changePhaseStatement(ownerId: string, id: string, to: SessionPha
   };
 }
 
-/** Its messages go too (ON DELETE CASCADE). Rows carry id, owner_id, version. */
-export function deleteSessionStatement(ownerId: string, id: string): SqlStatement {
+/** Its messages go too (ON DELETE CASCADE). */
+export function deleteSessionStatement(
+  ownerId: string,
+  id: string,
+): SqlStatement<Pick<SessionRow, 'id' | 'owner_id' | 'version'>> {
   return {
     sql: writeWithEventSql({
       write: `DELETE FROM sessions WHERE id = $1 AND owner_id = $2 RETURNING id, owner_id, version`,
