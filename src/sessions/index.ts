@@ -16,7 +16,7 @@ export { MessagePageDto } from './dto/message-page.dto';
 export { MessageRole } from './message-role';
 
 export { DomainEvents } from './events/domain-events';
-export type { DomainEvent, DomainEventType } from './events/domain-event';
+export type { DomainEvent } from './events/domain-event';
 export { DOMAIN_EVENTS_CHANNEL } from './events/domain-events-channel';
 
 export { PrincipalResolver, type Principal } from './principal/principal';

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import {
+  MessageRole,
+  MessagesService,
+  SessionNotFoundException,
+  SessionsService,
+} from '../../src/sessions';
+import { useSessionsTestApp } from './sessions-test-app';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
+
+/**
+ * MessagesService.findBySeq, the read behind every live `message.created`: owner-checked like the
+ * other reads, one statement, served by an index.
+ */
+describe('MessagesService.findBySeq (e2e)', () => {
+  const suite = useSessionsTestApp();
+  let messages: MessagesService;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    messages = suite.app.get(MessagesService);
+    const session = await suite.app
+      .get(SessionsService)
+      .create({ ownerId: suite.ownerId }, { title: 'by seq' });
+    sessionId = session.id;
+  });
+
+  it('should find the message with that seq, and null for a seq the session does not have', async () => {
+    const principal = { ownerId: suite.ownerId };
+    const first = await messages.create(principal, sessionId, { content: 'first' });
+    const second = await messages.create(principal, sessionId, {
+      content: 'second',
+      role: MessageRole.ASSISTANT,
+    });
+    expect(await messages.findBySeq(principal, sessionId, second.seq)).toEqual(second);
+    expect(await messages.findBySeq(principal, sessionId, first.seq)).toEqual(first);
+    expect(await messages.findBySeq(principal, sessionId, second.seq + 1000)).toBeNull();
+  });
+
+  it('should not find a foreign or a missing session', async () => {
+    const message = await messages.create({ ownerId: suite.ownerId }, sessionId, {
+      content: 'private',
+    });
+    await expect(
+      messages.findBySeq({ ownerId: randomUUID() }, sessionId, message.seq),
+    ).rejects.toBeInstanceOf(SessionNotFoundException);
+    await expect(
+      messages.findBySeq({ ownerId: suite.ownerId }, randomUUID(), message.seq),
+    ).rejects.toBeInstanceOf(SessionNotFoundException);
+  });
+
+  it('should read in one statement that an index serves, never a sequential scan', async () => {
+    const principal = { ownerId: suite.ownerId };
+    const message = await messages.create(principal, sessionId, { content: 'indexed' });
+    const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    let calls: Array<Parameters<PostgresQueryRunner['query']>>;
+    try {
+      await messages.findBySeq(principal, sessionId, message.seq);
+      calls = [...query.mock.calls];
+    } finally {
+      query.mockRestore();
+    }
+    expect(calls).toHaveLength(1);
+    const [sql, parameters] = calls[0]!;
+    // A table this small may rightly be scanned: forbid that, and an index must still serve it.
+    const nodes = await suite.app.get(DataSource).transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      const [row] = await manager.query<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        parameters,
+      );
+      return flatten(row!['QUERY PLAN'][0]!.Plan);
+    });
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    // seq is unique across all sessions: either (session_id, seq) or the seq index will do.
+    expect(
+      nodes.filter((node) => node['Relation Name'] === 'messages').map((node) => node['Node Type']),
+    ).toEqual([expect.stringMatching(/^(Index( Only)? Scan|Bitmap Heap Scan)$/)]);
+  });
+});
