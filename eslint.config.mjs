@@ -27,8 +27,6 @@ const BOUNDARIES = [
     folder: 'config',
     reason: 'config is a leaf: it imports nothing else from src/',
     forbid: everythingBut('config'),
-    // The one exception: the shutdown budget is checked when the configuration loads.
-    allow: ['lifecycle/shutdown-budget', 'lifecycle/shutdown-steps'],
   },
   {
     folder: 'common',
@@ -73,8 +71,8 @@ const BOUNDARIES = [
   },
   {
     folder: 'health',
-    reason: 'health imports no other feature',
-    forbid: ['gateway', 'agent', ...WIRING],
+    reason: 'health imports no other feature, and reads Postgres errors from common',
+    forbid: ['gateway', 'agent', 'database/connect-with-retry', ...WIRING],
     viaIndex: ['sessions'],
   },
 ];

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 /** [folder whose rule is meant, file the import is written in, import path]. */
 const FORBIDDEN: Array<[string, string, string]> = [
   ['config', 'src/config/app-config.ts', '../common/errors/error-envelope'],
-  ['config', 'src/config/app-config.ts', '../lifecycle/lifecycle-state'],
+  ['config', 'src/config/app-config.ts', '../lifecycle/shutdown-budget'],
   ['common', 'src/common/http/route-label.ts', '../../database/data-source-options'],
   ['common', 'src/common/logging/logger-options.ts', '../../config/load-config'],
   ['database', 'src/database/database.module.ts', '../sessions'],
@@ -31,6 +31,7 @@ const FORBIDDEN: Array<[string, string, string]> = [
   ['agent', 'src/agent/assistant.service.ts', '../sessions/sql/message.sql'],
   ['agent', 'src/agent/assistant.service.ts', '../gateway'],
   ['health', 'src/health/health.controller.ts', '../sessions/sessions.service'],
+  ['health', 'src/health/readiness/database-ping.ts', '../../database/connect-with-retry'],
 ];
 
 /** [file the import is written in, import path]. */
@@ -42,7 +43,7 @@ const ALLOWED: Array<[string, string]> = [
   ['src/lifecycle/startup/open-database.ts', '../../database/open-database'],
   ['src/lifecycle/startup/create-app.ts', '../../app.module'],
   ['src/lifecycle/shutdown-sequence.ts', '../config/app-config'],
-  ['src/config/app-config.ts', '../lifecycle/shutdown-budget'],
+  ['src/health/readiness/listener.health.ts', '../../database/notification-listener'],
   ['src/common/logging/logger-options.ts', '../../config/app-config'],
   ['src/database/data-source-options.ts', './migrations'],
 ];
