@@ -601,6 +601,43 @@ describe('gateway (e2e)', () => {
       expect(joiner.seqs()).toEqual([next.seq]);
     });
 
+    it('should not send a joining socket live what its ack carried or it had, however late', async () => {
+      const sessionId = await createSession();
+      const watcher = await socket();
+      await watcher.request('session:join', { sessionId });
+      // The live read of the next message waits until both joins are acked.
+      const messages = app.get(MessagesService);
+      const original = messages.findBySeq.bind(messages);
+      let releaseLiveRead = (): void => undefined;
+      const joinsAcked = new Promise<void>((resolve) => (releaseLiveRead = resolve));
+      let liveReadStarted = (): void => undefined;
+      const liveRead = new Promise<void>((resolve) => (liveReadStarted = resolve));
+      jest.spyOn(messages, 'findBySeq').mockImplementationOnce(async (...args) => {
+        liveReadStarted();
+        await joinsAcked;
+        return original(...args);
+      });
+      const late = await post(sessionId, 'its live event comes late');
+      await liveRead;
+
+      const resuming = await socket();
+      const ack = await resuming.request<JoinSessionAck>('session:join', {
+        sessionId,
+        afterSeq: late.seq - 1,
+      });
+      const upToDate = await socket();
+      await upToDate.request('session:join', { sessionId, afterSeq: late.seq });
+      releaseLiveRead();
+      await watcher.waitFor<Message>('message.created', (live) => live.seq === late.seq);
+      const next = await post(sessionId, 'next');
+      await resuming.waitFor<Message>('message.created', (live) => live.seq === next.seq);
+      await upToDate.waitFor<Message>('message.created', (live) => live.seq === next.seq);
+
+      expect(ack.missed.map((m) => m.seq)).toEqual([late.seq]);
+      expect(resuming.seqs()).toEqual([next.seq]);
+      expect(upToDate.seqs()).toEqual([next.seq]);
+    });
+
     it('should give it to an SSE client once, in the replay, not again live', async () => {
       const sessionId = await createSession();
       const seen = await post(sessionId, 'seen');

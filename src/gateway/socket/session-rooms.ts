@@ -11,8 +11,11 @@ interface PendingJoin {
 /**
  * This instance's socket.io rooms, one per watched session, fed from LiveEvents. A joining socket
  * is put in the room first and its live events are held back while the join reads the session
- * and the missed messages; after the ack they are flushed, minus the messages the ack already
- * carried. So nothing committed during the join is lost, and nothing arrives twice.
+ * and the missed messages; after the ack they are flushed, minus the messages up to the seq the
+ * client has seen (its afterSeq or the ack's last message). A message's live event can also come
+ * after the ack (events are resolved one at a time, behind slower reads): the socket is spared it
+ * too, until a live message passes that seq. So nothing committed during the join is lost, and
+ * nothing arrives twice.
  */
 @Injectable()
 export class SessionRooms {
@@ -20,6 +23,8 @@ export class SessionRooms {
   /** Sockets of this instance per session, and the LiveEvents subscription feeding the room. */
   private readonly rooms = new Map<string, { members: Set<string>; unwatch: () => void }>();
   private readonly pending = new Map<string, Map<string, PendingJoin>>();
+  /** Per session, per socket: the seq up to which the socket has every message. */
+  private readonly seenUpTo = new Map<string, Map<string, number>>();
 
   constructor(private readonly live: LiveEvents) {}
 
@@ -47,14 +52,29 @@ export class SessionRooms {
     await socket.join(sessionRoom(sessionId));
   }
 
-  /** Sends what was held back, except the messages whose seq the ack already carried. */
-  completeJoin(socket: GatewaySocket, sessionId: string, alreadySent: ReadonlySet<number>): void {
+  /**
+   * Sends what was held back, except the messages up to `seenUpTo` (undefined: the client asked
+   * for no messages, so every live one is new to it).
+   */
+  completeJoin(socket: GatewaySocket, sessionId: string, seenUpTo: number | undefined): void {
     const pendingJoin = this.takePending(socket.id, sessionId);
     for (const event of pendingJoin?.buffered ?? []) {
-      if (event.type === 'message.created' && alreadySent.has(event.data.seq)) {
+      if (
+        event.type === 'message.created' &&
+        seenUpTo !== undefined &&
+        event.data.seq <= seenUpTo
+      ) {
         continue;
       }
       emitTo(socket, event);
+    }
+    if (seenUpTo !== undefined) {
+      let forSession = this.seenUpTo.get(sessionId);
+      if (!forSession) {
+        forSession = new Map();
+        this.seenUpTo.set(sessionId, forSession);
+      }
+      forSession.set(socket.id, seenUpTo);
     }
   }
 
@@ -83,10 +103,10 @@ export class SessionRooms {
     }
     const pendingForSession = this.pending.get(event.sessionId);
     pendingForSession?.forEach((pendingJoin) => pendingJoin.buffered.push(event));
-    // One broadcast (encoded once) to every member that is not in the middle of its join.
+    // One broadcast (encoded once) to every member not in the middle of its join, nor past it.
     const target = server
       .to(sessionRoom(event.sessionId))
-      .except([...(pendingForSession?.keys() ?? [])]);
+      .except([...(pendingForSession?.keys() ?? []), ...this.alreadySeenBy(event)]);
     emitTo(target, event);
     if (event.type === 'session.deleted') {
       // Nothing more will come. Joins still pending keep their buffer: completeJoin passes the
@@ -94,7 +114,31 @@ export class SessionRooms {
       server.in(sessionRoom(event.sessionId)).socketsLeave(sessionRoom(event.sessionId));
       this.rooms.get(event.sessionId)?.unwatch();
       this.rooms.delete(event.sessionId);
+      this.seenUpTo.delete(event.sessionId);
     }
+  }
+
+  /**
+   * The sockets that already have this message. Within a session live messages come in seq order
+   * (commit order), so once one passes a socket's seq, no older one can follow: that mark goes.
+   */
+  private alreadySeenBy(event: SessionLiveEvent): string[] {
+    const forSession = this.seenUpTo.get(event.sessionId);
+    if (event.type !== 'message.created' || !forSession) {
+      return [];
+    }
+    const seen: string[] = [];
+    for (const [socketId, upTo] of forSession) {
+      if (event.data.seq <= upTo) {
+        seen.push(socketId);
+      } else {
+        forSession.delete(socketId);
+      }
+    }
+    if (forSession.size === 0) {
+      this.seenUpTo.delete(event.sessionId);
+    }
+    return seen;
   }
 
   private takePending(socketId: string, sessionId: string): PendingJoin | undefined {
@@ -108,6 +152,11 @@ export class SessionRooms {
   }
 
   private forget(socketId: string, sessionId: string): void {
+    const forSession = this.seenUpTo.get(sessionId);
+    forSession?.delete(socketId);
+    if (forSession?.size === 0) {
+      this.seenUpTo.delete(sessionId);
+    }
     const room = this.rooms.get(sessionId);
     if (!room) {
       return;

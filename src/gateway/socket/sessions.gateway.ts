@@ -100,7 +100,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (typeof ack === 'function') {
       (ack as AckCallback<JoinSessionAck>)(response);
     }
-    this.rooms.completeJoin(socket, sessionId, new Set(response.missed.map((m) => m.seq)));
+    this.rooms.completeJoin(socket, sessionId, response.missed.at(-1)?.seq ?? afterSeq);
     if (socket.disconnected) {
       // It left while the join was reading: handleDisconnect ran before the room was ours to drop.
       this.rooms.disconnected(socket.id);
