@@ -11,8 +11,8 @@ import { SessionPhase } from '../session-phase';
 
 /**
  * A renovation session. The schema is owned by the migrations; this entity describes it so that
- * `migration:generate --check` proves the two agree. Reads and writes go through explicit SQL (the
- * services' reads, the write statements of ../sql/): one statement per request, conditional updates.
+ * `migration:generate --check` proves the two agree. Reads and writes go through the explicit SQL
+ * of ../sql/session.sql.ts: one statement per request, conditional updates.
  *
  * Timestamps have millisecond precision (timestamptz(3)) so a JS Date round-trips exactly: the
  * list cursor carries created_at, and a microsecond lost in the cursor would skip or repeat rows.
