@@ -21,7 +21,7 @@ import { loadEnv, packageVersion } from '../src/config/load-env';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { createBootLogger } from '../src/lifecycle/startup/boot-logger';
 import { openDatabaseAndMigrate } from '../src/lifecycle/startup/database-steps';
-import { MessagesService } from '../src/sessions/messages.service';
+import { MessagesService } from '../src/sessions';
 import { createDatabase } from '../test/support/create-database';
 import { percentile, postCreated } from './statistics';
 

@@ -16,7 +16,7 @@ const FORBIDDEN: Array<[string, string, string]> = [
   ['database', 'src/database/database.module.ts', '../sessions'],
   ['database', 'src/database/open-database.ts', '../entities'],
   ['lifecycle', 'src/lifecycle/shutdown-sequence.ts', '../database/database.module'],
-  ['lifecycle', 'src/lifecycle/shutdown-sequence.ts', '../gateway/sse/sse-streams'],
+  ['lifecycle', 'src/lifecycle/shutdown-sequence.ts', '../gateway/sse/sse-connections'],
   ['lifecycle/startup', 'src/lifecycle/startup/listen.ts', '../../sessions'],
   ['lifecycle/startup', 'src/lifecycle/startup/listen.ts', '../../health/health.module'],
   ['sessions', 'src/sessions/sessions.service.ts', '../gateway/gateway.events'],

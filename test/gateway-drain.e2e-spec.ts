@@ -8,7 +8,7 @@ import type { App } from 'supertest/types';
 import { RECONNECT_HINT_MAX_MS, RECONNECT_HINT_MIN_MS } from '../src/gateway/drain/drain-timing';
 import { ShutdownSafeIoAdapter } from '../src/gateway/io-adapter/shutdown-safe-io.adapter';
 import { SocketConnections } from '../src/gateway/socket/socket-connections';
-import { SseStreams } from '../src/gateway/sse/sse-streams';
+import { SseConnections } from '../src/gateway/sse/sse-connections';
 import { LongLivedConnections } from '../src/lifecycle/long-lived-connections';
 import { eventually, LiveEventSource, LiveSocket } from './support/live-clients';
 import { baseUrl, createTestApp } from './support/test-app';
@@ -78,7 +78,7 @@ describe('gateway drain (e2e)', () => {
 
     const [socketsClosed, streamsClosed] = await Promise.all([
       app.get(SocketConnections).drain(3000),
-      app.get(SseStreams).drain(3000),
+      app.get(SseConnections).drain(3000),
     ]);
 
     expect({ socketsClosed, streamsClosed }).toEqual({ socketsClosed: 3, streamsClosed: 2 });

@@ -8,12 +8,12 @@ import type { ErrorEnvelope } from '../src/common/errors/error-envelope';
 import type { CreateMessageAck, JoinSessionAck } from '../src/gateway/gateway.events';
 import { NotificationListener } from '../src/database/notification-listener';
 import { LiveEvents } from '../src/gateway/fanout/live-events';
-import { SseStreams } from '../src/gateway/sse/sse-streams';
+import { SseConnections } from '../src/gateway/sse/sse-connections';
 import { MessagesService } from '../src/sessions/messages.service';
 import { LiveEventSource, LiveSocket, eventually } from './support/live-clients';
 import { baseUrl, createTestApp, testDatabaseUrl } from './support/test-app';
 import { ENVELOPE } from './support/error-envelope';
-import { SNAPSHOT_MESSAGES } from '../src/gateway/sse/session-event-stream.service';
+import { SNAPSHOT_MESSAGES } from '../src/gateway/sse/session-events.service';
 
 interface Message {
   id: string;
@@ -457,7 +457,7 @@ describe('gateway (e2e)', () => {
       ).rejects.toThrow();
       await sleep(200);
       jest.restoreAllMocks();
-      expect(app.get(SseStreams).count()).toBe(0);
+      expect(app.get(SseConnections).count()).toBe(0);
     });
 
     it('should end the stream with session.deleted when the session is deleted', async () => {

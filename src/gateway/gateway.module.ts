@@ -5,9 +5,9 @@ import { SessionsModule } from '../sessions';
 import { SessionRooms } from './socket/session-rooms';
 import { SessionsGateway } from './socket/sessions.gateway';
 import { SocketConnections } from './socket/socket-connections';
-import { SessionEventStreamService } from './sse/session-event-stream.service';
+import { SessionEventsService } from './sse/session-events.service';
 import { SessionEventsController } from './sse/session-events.controller';
-import { SseStreams } from './sse/sse-streams';
+import { SseConnections } from './sse/sse-connections';
 
 /**
  * Live sessions over socket.io and SSE: domain events from this instance's LISTEN connection,
@@ -23,9 +23,9 @@ import { SseStreams } from './sse/sse-streams';
     SessionRooms,
     SocketConnections,
     SessionsGateway,
-    SseStreams,
-    SessionEventStreamService,
+    SseConnections,
+    SessionEventsService,
   ],
-  exports: [SocketConnections, SseStreams],
+  exports: [SocketConnections, SseConnections],
 })
 export class GatewayModule {}

@@ -5,14 +5,14 @@ import { ErrorEnvelope } from '../../common/errors/error-envelope';
 import { PrincipalResolver, SessionIdParams } from '../../sessions';
 import { SessionEventsQuery } from './dto/session-events.query';
 import { resumeAfter } from './last-event-id';
-import { SessionEventStreamService } from './session-event-stream.service';
+import { SessionEventsService } from './session-events.service';
 
 @ApiTags('live')
 @Controller('sessions/:id/events')
 export class SessionEventsController {
   constructor(
     private readonly principals: PrincipalResolver,
-    private readonly streams: SessionEventStreamService,
+    private readonly sessionEvents: SessionEventsService,
   ) {}
 
   /**
@@ -46,7 +46,7 @@ export class SessionEventsController {
     @Query() query: SessionEventsQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Promise<void> {
-    return this.streams.open(
+    return this.sessionEvents.open(
       this.principals.resolve(req.headers),
       params.id,
       resumeAfter(lastEventId, query.after),

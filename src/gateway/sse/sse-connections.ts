@@ -16,9 +16,9 @@ import type { SseStream } from './sse-stream';
  * Once draining, new streams are refused with 503.
  */
 @Injectable()
-export class SseStreams implements LongLivedConnectionSource {
+export class SseConnections implements LongLivedConnectionSource {
   readonly kind = 'sse';
-  private readonly logger = new Logger(SseStreams.name);
+  private readonly logger = new Logger(SseConnections.name);
   private readonly open = new Set<SseStream>();
   private drainingNow = false;
 

@@ -9,7 +9,7 @@ import type { SessionLiveEvent } from '../gateway.events';
 import { MessagesService, type MessageDto, type Principal, SessionsService } from '../../sessions';
 import type { SseFrame } from './sse-frame';
 import { SseStream } from './sse-stream';
-import { SseStreams } from './sse-streams';
+import { SseConnections } from './sse-connections';
 
 /** Messages the snapshot carries when the client does not resume from a seq. */
 export const SNAPSHOT_MESSAGES = 50;
@@ -29,7 +29,7 @@ function liveFrame(event: SessionLiveEvent): SseFrame {
  * last seq, so even a client that never receives a message can resume without a gap.
  */
 @Injectable()
-export class SessionEventStreamService {
+export class SessionEventsService {
   private readonly heartbeatMs: number;
 
   constructor(
@@ -37,7 +37,7 @@ export class SessionEventStreamService {
     private readonly live: LiveEvents,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
-    private readonly streams: SseStreams,
+    private readonly connections: SseConnections,
   ) {
     this.heartbeatMs = config.getOrThrow('gateway', { infer: true }).sseHeartbeatMs;
   }
@@ -48,7 +48,7 @@ export class SessionEventStreamService {
     afterSeq: number | undefined,
     res: Response,
   ): Promise<void> {
-    if (this.streams.draining) {
+    if (this.connections.draining) {
       throw new ServiceUnavailableException({
         message: 'Server is shutting down; reconnect to another instance',
         code: 'SERVER_DRAINING',
@@ -71,7 +71,7 @@ export class SessionEventStreamService {
     }
 
     const stream = new SseStream(res, this.heartbeatMs);
-    this.streams.add(stream);
+    this.connections.add(stream);
     void stream.closed.then(unwatch);
 
     const replayed = afterSeq === undefined ? [] : messages;
