@@ -7,17 +7,8 @@ import {
   SessionNotFoundException,
   SessionsService,
 } from '../../src/sessions';
+import { planOf } from '../support/query-plan';
 import { useSessionsTestApp } from './sessions-test-app';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
 
 /**
  * MessagesService.findBySeq, the read behind every live `message.created`: owner-checked like the
@@ -76,11 +67,7 @@ describe('MessagesService.findBySeq (e2e)', () => {
     // A table this small may rightly be scanned: forbid that, and an index must still serve it.
     const nodes = await suite.app.get(DataSource).transaction(async (manager) => {
       await manager.query('SET LOCAL enable_seqscan = off');
-      const [row] = await manager.query<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(
-        `EXPLAIN (FORMAT JSON) ${sql}`,
-        parameters,
-      );
-      return flatten(row!['QUERY PLAN'][0]!.Plan);
+      return planOf(manager, sql, (parameters ?? []) as unknown[]);
     });
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     // seq is unique across all sessions: either (session_id, seq) or the seq index will do.

@@ -4,17 +4,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { type PlanNode, planOf } from '../support/query-plan';
 import { createSessionsTestApp } from './sessions-test-app';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
 
 /**
  * Captures the statements a real request sends (through TypeORM's query runner), then checks
@@ -89,13 +80,8 @@ describe('query plans and round trips (e2e)', () => {
     }
   }
 
-  async function planOf(sql: string, parameters: unknown[]): Promise<PlanNode[]> {
-    const [row] = await dataSource.query<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(
-      `EXPLAIN (FORMAT JSON) ${sql}`,
-      parameters,
-    );
-    return flatten(row!['QUERY PLAN'][0]!.Plan);
-  }
+  const planOfStatement = (sql: string, parameters: unknown[]): Promise<PlanNode[]> =>
+    planOf(dataSource, sql, parameters);
 
   it.each([
     ['the first page', () => '/api/sessions?limit=20', 'IDX_sessions_owner_created'],
@@ -105,7 +91,7 @@ describe('query plans and round trips (e2e)', () => {
     async (_case, url, index) => {
       const statements = await statementsOf(() => request(server).get(url()).expect(200));
       expect(statements).toHaveLength(1);
-      const nodes = await planOf(statements[0]!.sql, statements[0]!.parameters);
+      const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
       expect(nodes.map((node) => node['Index Name'])).toContain(index);
     },
@@ -119,7 +105,7 @@ describe('query plans and round trips (e2e)', () => {
         .expect(200),
     );
     expect(statements).toHaveLength(1);
-    const nodes = await planOf(statements[0]!.sql, statements[0]!.parameters);
+    const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     expect(nodes.map((node) => node['Index Name'])).toContain('IDX_sessions_owner_created');
   });
@@ -129,7 +115,7 @@ describe('query plans and round trips (e2e)', () => {
       request(server).get(`/api/sessions/${sessionId}/messages?after=100&limit=50`).expect(200),
     );
     expect(statements).toHaveLength(1);
-    const nodes = await planOf(statements[0]!.sql, statements[0]!.parameters);
+    const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     expect(nodes.map((node) => node['Index Name'])).toEqual(
       expect.arrayContaining(['PK_sessions', 'IDX_messages_session_seq']),
@@ -141,7 +127,7 @@ describe('query plans and round trips (e2e)', () => {
       request(server).get(`/api/sessions/${sessionId}`).expect(200),
     );
     expect(statements).toHaveLength(1);
-    const nodes = await planOf(statements[0]!.sql, statements[0]!.parameters);
+    const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
     expect(nodes.map((node) => node['Index Name'])).toContain('PK_sessions');
   });
 
@@ -214,7 +200,7 @@ describe('query plans and round trips (e2e)', () => {
       expect(statements).toHaveLength(1);
       expect(statements[0]!.sql).toContain('pg_notify');
       // EXPLAIN without ANALYZE plans the write without running it.
-      const nodes = await planOf(statements[0]!.sql, statements[0]!.parameters);
+      const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     },
   );
