@@ -23,8 +23,8 @@ export interface FakeGeminiScript {
   models: string[];
   /** The reply, one SSE event per entry. */
   chunks: string[];
-  /** `finishReason` of the last chunk. */
-  finishReason: string;
+  /** `finishReason` of the last chunk; null sends none (a reply that ends without finishing). */
+  finishReason: string | null;
   promptTokenCount: number;
   /** `candidatesTokenCount` reported on the last chunk (earlier chunks report a running count). */
   candidatesTokenCount: number;
@@ -51,7 +51,7 @@ export interface FakeGeminiRequest {
   apiKey: string | undefined;
   headers: IncomingMessage['headers'];
   /** Parsed JSON body (undefined for GET). */
-  body: any;
+  body: unknown;
 }
 
 export const FAKE_GEMINI_KEY = 'fake-gemini-key';
@@ -217,7 +217,7 @@ export class FakeGeminiServer {
         candidates: [
           {
             content: { parts: [{ text }], role: 'model' },
-            ...(last ? { finishReason: script.finishReason } : {}),
+            ...(last && script.finishReason !== null ? { finishReason: script.finishReason } : {}),
             index: 0,
           },
         ],
@@ -231,7 +231,10 @@ export class FakeGeminiServer {
         modelVersion: model,
         responseId,
       };
-      res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+      // Wait until the chunk is handed to the socket, so a cut that follows does not drop it.
+      await new Promise<void>((resolve) =>
+        res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`, () => resolve()),
+      );
     }
     if (script.cutAfterChunks !== undefined && script.cutAfterChunks >= script.chunks.length) {
       res.socket?.destroy();

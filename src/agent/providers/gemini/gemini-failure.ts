@@ -49,14 +49,20 @@ export function classifyGeminiFailure(
   if (error instanceof GeminiStreamEndedEarly) {
     return { code: 'stream_cut', retryable: true, cause: error.message };
   }
-  const cause = describeCause(error);
+  const chain = causeChain(error);
   if (context.phase === 'stream') {
-    return { code: 'stream_cut', retryable: true, cause: `the stream broke: ${cause}` };
+    return { code: 'stream_cut', retryable: true, cause: `the stream broke: ${describe(chain)}` };
   }
-  if (error instanceof TypeError && error.message === 'fetch failed') {
-    return { code: 'unreachable', retryable: true, cause: `cannot reach the server: ${cause}` };
+  const network = chain.find(isNetworkFailure);
+  if (network !== undefined) {
+    const socket = chain.at(-1) ?? network;
+    return {
+      code: 'unreachable',
+      retryable: true,
+      cause: `cannot reach the server: ${describe([socket])}`,
+    };
   }
-  return { code: 'invalid_request', retryable: false, cause };
+  return { code: 'invalid_request', retryable: false, cause: describe(chain) };
 }
 
 interface GoogleErrorBody {
@@ -142,23 +148,65 @@ function retryDelayMs(body: GoogleErrorBody | undefined): number | undefined {
   return match?.[1] === undefined ? undefined : Math.round(Number(match[1]) * 1000);
 }
 
-/** The innermost useful text: fetch hides the socket error (ECONNREFUSED...) in `cause`. */
-function describeCause(error: unknown): string {
-  const parts: string[] = [];
+interface ErrorLike {
+  name?: unknown;
+  message: string;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The error and its causes, outermost first. Duck-typed rather than `instanceof Error`: fetch's
+ * errors come from Node's own realm, which is not the caller's under a vm sandbox such as Jest
+ * (the SDK then wraps them as "exception TypeError: fetch failed sending request").
+ */
+function causeChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
   let current: unknown = error;
-  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth += 1) {
-    if (current instanceof Error) {
-      const code = (current as { code?: unknown }).code;
-      parts.push(
-        typeof code === 'string' && !current.message.includes(code)
-          ? `${current.message} (${code})`
-          : current.message,
-      );
-      current = current.cause;
-    } else {
-      parts.push(String(current));
+  while (chain.length < 5 && typeof current === 'object' && current !== null) {
+    const candidate = current as Partial<ErrorLike>;
+    if (typeof candidate.message !== 'string') {
       break;
     }
+    chain.push(candidate as ErrorLike);
+    current = candidate.cause;
   }
-  return parts.filter((p) => p !== '').join(': ') || 'unknown error';
+  if (chain.length === 0) {
+    chain.push({ message: String(error) });
+  }
+  return chain;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/** fetch reports every transport failure as TypeError('fetch failed') with the cause inside. */
+function isNetworkFailure(error: ErrorLike): boolean {
+  return (
+    (error.name === 'TypeError' && error.message === 'fetch failed') ||
+    (typeof error.code === 'string' && NETWORK_CODES.has(error.code))
+  );
+}
+
+/** The messages of a chain, without the SDK's wrapper and without repeating a code. */
+function describe(chain: readonly ErrorLike[]): string {
+  const parts = chain
+    .filter((e) => !/^exception .* sending request$/.test(e.message))
+    .map((e) =>
+      typeof e.code === 'string' && !e.message.includes(e.code)
+        ? `${e.message} (${e.code})`
+        : e.message,
+    )
+    .filter((m) => m !== '');
+  return parts.join(': ') || 'unknown error';
 }

@@ -58,7 +58,7 @@ export class GeminiProvider implements ModelProvider {
         // have: every request then fails with "fetch failed". Passing the platform fetch takes
         // one path everywhere. It keeps undici's default 300 s header/body timeouts, which the
         // SDK would lift; our own idle deadline (requestTimeoutMs) is far shorter anyway.
-        fetch: (input, init) => fetch(input, init),
+        fetch: globalThis.fetch,
       },
     });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
