@@ -138,6 +138,18 @@ describe('GeminiProvider through the SDK', () => {
     });
   });
 
+  it('should send a thinking budget only when one is set', async () => {
+    await collect(provider({ thinkingBudget: 0 }).streamReply(request()));
+
+    expect(fake.requests[0]?.body).toMatchObject({
+      generationConfig: {
+        temperature: 0.4,
+        maxOutputTokens: 512,
+        thinkingConfig: { thinkingBudget: 0 },
+      },
+    });
+  });
+
   it('should report max_tokens when the reply was truncated by the output limit', async () => {
     fake.script({ finishReason: 'MAX_TOKENS' });
 
@@ -309,7 +321,7 @@ describe('GeminiProvider through the SDK', () => {
     fake.script({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 100 });
 
     const { text, error } = await collect(
-      provider({ requestTimeoutMs: 250 }).streamReply(request()),
+      provider({ requestTimeoutMs: 400 }).streamReply(request()),
     );
 
     expect(error).toBeUndefined();

@@ -90,6 +90,10 @@ export class GeminiProvider implements ModelProvider {
             systemInstruction: request.systemPrompt === '' ? undefined : request.systemPrompt,
             temperature: this.options.temperature,
             maxOutputTokens: this.options.maxOutputTokens,
+            thinkingConfig:
+              this.options.thinkingBudget === undefined
+                ? undefined
+                : { thinkingBudget: this.options.thinkingBudget },
             abortSignal: deadline.signal,
             automaticContinuation: false,
           },
