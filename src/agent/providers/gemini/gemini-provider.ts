@@ -79,6 +79,8 @@ export class GeminiProvider implements ModelProvider {
       });
     }
     for (let attempt = 1; ; attempt += 1) {
+      let retryAfter: Omit<ProviderErrorDetails, 'attempts'> | undefined;
+      let retryCause: unknown;
       const deadline = new AttemptSignal(request.signal, this.timeoutMs);
       let phase: GeminiFailurePhase = 'request';
       let yieldedText = false;
@@ -147,10 +149,12 @@ export class GeminiProvider implements ModelProvider {
         if (!failure.retryable || attempt >= this.retry.maxAttempts) {
           throw this.error({ ...failure, attempts: attempt }, error);
         }
-        await this.waitBeforeRetry(attempt, failure, request.signal, error);
+        retryAfter = failure;
+        retryCause = error;
       } finally {
         deadline.dispose();
       }
+      await this.waitBeforeRetry(attempt, retryAfter, request.signal, retryCause);
     }
   }
 
