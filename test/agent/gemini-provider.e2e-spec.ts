@@ -276,6 +276,21 @@ describe('GeminiProvider through the SDK', () => {
     expect(Date.now() - abortedAt).toBeLessThan(250);
   });
 
+  it('should release the connection when the consumer stops reading early', async () => {
+    fake.script({ chunks: ['Enough ', 'of this'], stallAfterChunks: 1 });
+
+    for await (const event of provider().streamReply(request())) {
+      expect(event).toEqual({ type: 'text', text: 'Enough ' });
+      break;
+    }
+
+    const deadline = Date.now() + 2_000;
+    while (fake.activeStreams > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fake.activeStreams).toBe(0);
+  });
+
   it('should stop with cancelled while waiting to retry', async () => {
     fake.script({ failFirst: 100, failStatus: 503 });
     const controller = new AbortController();

@@ -86,6 +86,7 @@ export class FakeGeminiServer {
   private current: FakeGeminiScript = { ...DEFAULT_SCRIPT };
   private failuresLeft = 0;
   private readonly sockets = new Set<Socket>();
+  private openStreams = 0;
 
   private constructor(
     private readonly server: Server,
@@ -114,6 +115,11 @@ export class FakeGeminiServer {
     this.current = { ...DEFAULT_SCRIPT, ...changes };
     this.failuresLeft = this.current.failFirst;
     this.requests.length = 0;
+  }
+
+  /** Streaming responses still open: ones the client has neither read to the end nor dropped. */
+  get activeStreams(): number {
+    return this.openStreams;
   }
 
   /** Requests to the streaming endpoint only. */
@@ -194,6 +200,8 @@ export class FakeGeminiServer {
   }
 
   private async stream(res: ServerResponse, model: string, script: FakeGeminiScript) {
+    this.openStreams += 1;
+    res.once('close', () => (this.openStreams -= 1));
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
