@@ -1,0 +1,18 @@
+import { createModelProvider } from './create-model-provider';
+
+describe('createModelProvider', () => {
+  it('should build the offline assistant', () => {
+    const provider = createModelProvider({ provider: 'offline', offline: { tokensPerSecond: 0 } });
+
+    expect(provider.describe()).toEqual({ provider: 'offline', model: 'scripted' });
+  });
+
+  it('should build the Gemini provider without sending anything', () => {
+    const provider = createModelProvider({
+      provider: 'gemini',
+      gemini: { apiKey: 'key', model: 'gemini-2.5-flash' },
+    });
+
+    expect(provider.describe()).toEqual({ provider: 'gemini', model: 'gemini-2.5-flash' });
+  });
+});
