@@ -16,6 +16,7 @@ import { JsonContentTypeMiddleware } from './common/http/json-content-type.middl
 import { loggerOptions } from './common/logging/logger-options';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { AgentModule } from './agent';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         MetricsModule,
         HealthModule,
         SessionsModule,
+        AgentModule,
         GatewayModule,
       ],
       providers: [

@@ -20,7 +20,7 @@ const FORBIDDEN: Array<[string, string, string]> = [
   ['lifecycle/startup', 'src/lifecycle/startup/listen.ts', '../../sessions'],
   ['lifecycle/startup', 'src/lifecycle/startup/listen.ts', '../../health/health.module'],
   ['sessions', 'src/sessions/sessions.service.ts', '../gateway/gateway.events'],
-  ['sessions', 'src/sessions/sql/query-rows.ts', '../../lifecycle/lifecycle-state'],
+  ['sessions', 'src/sessions/sql/message.sql.ts', '../../lifecycle/lifecycle-state'],
   ['sessions', 'src/sessions/sessions.controller.ts', 'express'],
   ['sessions', 'src/sessions/events/domain-events.ts', 'socket.io'],
   ['sessions', 'src/sessions/events/domain-events.ts', '@nestjs/websockets'],
@@ -29,7 +29,9 @@ const FORBIDDEN: Array<[string, string, string]> = [
   ['gateway', 'src/gateway/gateway.module.ts', 'src/sessions/sessions.module'],
   ['gateway', 'src/gateway/fanout/live-events.ts', '../../database/notification-listener'],
   ['agent', 'src/agent/assistant.service.ts', '../sessions/sql/message.sql'],
-  ['agent', 'src/agent/assistant.service.ts', '../gateway'],
+  ['agent', 'src/agent/runs/run-worker.ts', '../../gateway'],
+  ['agent', 'src/agent/runs/runs.controller.ts', 'express'],
+  ['gateway', 'src/gateway/fanout/live-events.ts', '../../agent/runs/runs.service'],
   ['health', 'src/health/health.controller.ts', '../sessions/sessions.service'],
   ['health', 'src/health/readiness/database-ping.ts', '../../database/connect-with-retry'],
 ];
@@ -38,6 +40,8 @@ const FORBIDDEN: Array<[string, string, string]> = [
 const ALLOWED: Array<[string, string]> = [
   ['src/gateway/fanout/live-events.ts', '../../sessions'],
   ['src/agent/assistant.service.ts', '../sessions/index'],
+  ['src/agent/runs/run-worker.ts', '../../database/notification-listener'],
+  ['src/gateway/fanout/live-events.ts', '../../agent'],
   ['src/sessions/events/domain-events.ts', '../../database/notification-listener'],
   ['src/sessions/sql/message.sql.ts', '../entities/message.entity'],
   ['src/lifecycle/startup/open-database.ts', '../../database/open-database'],

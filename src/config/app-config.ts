@@ -30,6 +30,25 @@ export interface AppConfig {
   gateway: { sseHeartbeatMs: number };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
   cors: { origins: '*' | string[] | undefined };
+  /** The assistant (src/agent/): which model answers, and how runs are bounded. */
+  agent: {
+    runsEnabled: boolean;
+    provider: 'gemini' | 'offline';
+    /** Validate the model with one cheap call before taking traffic (production and staging). */
+    checkModelAtStartup: boolean;
+    modelCheckTimeoutMs: number;
+    gemini: {
+      apiKey: string | undefined;
+      baseUrl: string | undefined;
+      model: string;
+      temperature: number | undefined;
+      maxOutputTokens: number | undefined;
+      requestTimeoutMs: number;
+    };
+    offlineTokensPerSecond: number;
+    runTimeoutMs: number;
+    concurrency: number;
+  };
   /** Bounds of each shutdown phase (src/lifecycle/shutdown-sequence.ts); checked to fit `timeoutMs`. */
   shutdown: {
     drainDelayMs: number;
@@ -71,7 +90,29 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
+    agent: agentSection(env),
     shutdown: shutdownSection(env),
+  };
+}
+
+/** Gemini answers in production and staging; elsewhere the offline assistant, with no key needed. */
+function agentSection(env: RawEnv): AppConfig['agent'] {
+  return {
+    runsEnabled: env.AGENT_RUNS_ENABLED ?? env.NODE_ENV !== 'test',
+    provider: env.AGENT_PROVIDER ?? (isDeployed(env.NODE_ENV) ? 'gemini' : 'offline'),
+    checkModelAtStartup: isDeployed(env.NODE_ENV),
+    modelCheckTimeoutMs: env.AGENT_MODEL_CHECK_TIMEOUT_MS,
+    gemini: {
+      apiKey: env.GEMINI_API_KEY,
+      baseUrl: env.GEMINI_BASE_URL,
+      model: env.AGENT_MODEL,
+      temperature: env.AGENT_TEMPERATURE,
+      maxOutputTokens: env.AGENT_MAX_OUTPUT_TOKENS,
+      requestTimeoutMs: env.AGENT_REQUEST_TIMEOUT_MS,
+    },
+    offlineTokensPerSecond: env.AGENT_OFFLINE_TOKENS_PER_S,
+    runTimeoutMs: env.AGENT_RUN_TIMEOUT_MS,
+    concurrency: env.AGENT_CONCURRENCY,
   };
 }
 
@@ -106,6 +147,13 @@ export function shutdownSection(env: RawEnv): AppConfig['shutdown'] {
 /** Cross-field rules that a per-variable schema cannot express. */
 export function crossFieldErrors(env: RawEnv): string[] {
   const errors: string[] = [];
+  // Gemini by default in production and staging: there a missing key fails the startup's model
+  // check, which names provider, model and cause like every other model problem.
+  if (env.AGENT_PROVIDER === 'gemini' && env.GEMINI_API_KEY === undefined) {
+    errors.push(
+      'GEMINI_API_KEY: required with AGENT_PROVIDER=gemini (AGENT_PROVIDER=offline runs the scripted assistant instead)',
+    );
+  }
   if (isDeployed(env.NODE_ENV) && env.DATABASE_URL === undefined) {
     errors.push(
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,

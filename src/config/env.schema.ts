@@ -90,6 +90,19 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.
   CORS_ORIGINS: corsOrigins.optional(),
+  // The assistant (src/agent/). Runs answer user messages; off in NODE_ENV=test unless set.
+  AGENT_RUNS_ENABLED: booleanFlag.optional(),
+  AGENT_PROVIDER: z.enum(['gemini', 'offline']).optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_BASE_URL: z.url({ error: 'GEMINI_BASE_URL must be a URL' }).optional(),
+  AGENT_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  AGENT_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  AGENT_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1).optional(),
+  AGENT_REQUEST_TIMEOUT_MS: milliseconds('AGENT_REQUEST_TIMEOUT_MS').default(60000),
+  AGENT_RUN_TIMEOUT_MS: milliseconds('AGENT_RUN_TIMEOUT_MS').default(120000),
+  AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  AGENT_OFFLINE_TOKENS_PER_S: z.coerce.number().min(0).default(30),
+  AGENT_MODEL_CHECK_TIMEOUT_MS: milliseconds('AGENT_MODEL_CHECK_TIMEOUT_MS').default(10000),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

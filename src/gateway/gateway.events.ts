@@ -1,4 +1,5 @@
 import type { ErrorEnvelope } from '../common/errors/error-envelope';
+import type { ActiveRunDto, AgentEvent } from '../agent';
 import type { MessageDto, SessionDto } from '../sessions';
 
 /** `session.updated`: the session as it is now (read once per event, after the commit). */
@@ -32,13 +33,28 @@ export interface ServerDrainingEvent {
   reconnectInMs: number;
 }
 
+/**
+ * The assistant's events as clients get them (its NOTIFY payload less the owner). `message.delta`
+ * continues the reply of `runId`'s `attempt` at `offset`; a new `run.started` attempt means the
+ * reply starts again, so a client drops the old attempt's text.
+ */
+export type AgentLiveEventType = Exclude<AgentEvent['type'], 'run.cancel_requested' | 'run.queued'>;
+export type AgentLiveEventData<T extends AgentLiveEventType> = Omit<
+  Extract<AgentEvent, { type: T }>,
+  'type' | 'ownerId'
+>;
+type AgentLiveEvent = {
+  [T in AgentLiveEventType]: { type: T; sessionId: string; data: AgentLiveEventData<T> };
+}[AgentLiveEventType];
+
 /** One live event for one session, as fanned out to sockets and SSE streams. */
 export type SessionLiveEvent =
   | { type: 'session.updated'; sessionId: string; data: SessionUpdatedEvent }
   | { type: 'session.phase_changed'; sessionId: string; data: SessionPhaseChangedEvent }
   | { type: 'session.deleted'; sessionId: string; data: SessionDeletedEvent }
   | { type: 'message.created'; sessionId: string; data: MessageDto }
-  | { type: 'resync'; sessionId: string; data: ResyncEvent };
+  | { type: 'resync'; sessionId: string; data: ResyncEvent }
+  | AgentLiveEvent;
 
 export type SessionLiveEventType = SessionLiveEvent['type'];
 
@@ -49,6 +65,11 @@ export interface ServerToClientEvents {
   'session.deleted': (event: SessionDeletedEvent) => void;
   'message.created': (message: MessageDto) => void;
   resync: (event: ResyncEvent) => void;
+  'message.delta': (event: AgentLiveEventData<'message.delta'>) => void;
+  'run.started': (event: AgentLiveEventData<'run.started'>) => void;
+  'run.completed': (event: AgentLiveEventData<'run.completed'>) => void;
+  'run.failed': (event: AgentLiveEventData<'run.failed'>) => void;
+  'run.cancelled': (event: AgentLiveEventData<'run.cancelled'>) => void;
   'server:draining': (event: ServerDrainingEvent) => void;
   /** Only for a failing event sent without an ack callback: nowhere else to say it. */
   exception: (error: ErrorEnvelope) => void;
@@ -58,6 +79,8 @@ export interface JoinSessionAck {
   session: SessionDto;
   /** Messages with seq > afterSeq, ascending; empty without afterSeq. */
   missed: MessageDto[];
+  /** The assistant's reply streaming now, as far as it has got (absent when none is). */
+  activeRun?: ActiveRunDto;
 }
 
 export interface CreateMessageAck {

@@ -1,3 +1,4 @@
+import { AgentModule } from '../agent';
 import { Module } from '@nestjs/common';
 import { LiveEvents } from './fanout/live-events';
 import { LiveEventsMetrics } from './fanout/live-events.metrics';
@@ -15,7 +16,7 @@ import { SseConnections } from './sse/sse-connections';
  * LongLivedConnections, through which the shutdown drains them.
  */
 @Module({
-  imports: [SessionsModule],
+  imports: [SessionsModule, AgentModule],
   controllers: [SessionEventsController],
   providers: [
     LiveEvents,

@@ -12,6 +12,7 @@ import { LongLivedConnections } from './long-lived-connections';
 import { ShutdownPhaseMetrics } from './shutdown-phase.metrics';
 import { ShutdownSequence } from './shutdown-sequence';
 import { ShutdownSteps } from './shutdown-steps';
+import { StartupChecks } from './startup-checks';
 
 /**
  * The lifecycle's small public API (state, in-flight requests, long-lived connection and shutdown
@@ -25,6 +26,7 @@ import { ShutdownSteps } from './shutdown-steps';
     InFlightRequests,
     LongLivedConnections,
     ShutdownSteps,
+    StartupChecks,
     ConnectionClosePolicy,
     HttpSockets,
     HttpServerTracking,
@@ -34,6 +36,6 @@ import { ShutdownSteps } from './shutdown-steps';
     ShutdownSequence,
     { provide: APP_INTERCEPTOR, useClass: InFlightRouteInterceptor },
   ],
-  exports: [LifecycleState, InFlightRequests, LongLivedConnections, ShutdownSteps],
+  exports: [LifecycleState, InFlightRequests, LongLivedConnections, ShutdownSteps, StartupChecks],
 })
 export class LifecycleModule {}

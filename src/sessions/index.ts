@@ -20,4 +20,10 @@ export type { DomainEvent } from './events/domain-event';
 export { DOMAIN_EVENTS_CHANNEL } from './events/domain-events-channel';
 
 export { PrincipalResolver, type Principal } from './principal/principal';
+export { CurrentPrincipal } from './principal/current-principal.decorator';
+export { ApiErrorResponses } from './api-error-responses.decorator';
 export { SessionNotFoundException } from './exceptions/session-not-found.exception';
+
+// The tables, for features whose own tables refer to them.
+export { RenovationSession } from './entities/renovation-session.entity';
+export { Message } from './entities/message.entity';

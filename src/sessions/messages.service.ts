@@ -14,7 +14,7 @@ import {
   type MessageRow,
   type OwnedMessageRow,
 } from './sql/message.sql';
-import { queryRows, type SqlStatement } from './sql/query-rows';
+import { queryRows, type SqlStatement } from '../database/query-rows';
 
 /**
  * A session's conversation. Used by the REST controller and by the gateway (socket.io acks, live

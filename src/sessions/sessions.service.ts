@@ -16,7 +16,7 @@ import { decodeSessionCursor, encodeSessionCursor } from './pagination/session-c
 import { allowedNextPhases } from './phase-machine';
 import type { Principal } from './principal/principal';
 import { toSessionDto } from './session.mapper';
-import { queryRows, type SqlStatement } from './sql/query-rows';
+import { queryRows, type SqlStatement } from '../database/query-rows';
 import {
   changePhaseStatement,
   deleteSessionStatement,

@@ -33,7 +33,7 @@ async function tablesIn(databaseUrl: string): Promise<string[]> {
   try {
     const { rows } = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_name IN ('sessions', 'messages')
+       WHERE table_schema = 'public' AND table_name IN ('sessions', 'messages', 'agent_runs')
        ORDER BY table_name`,
     );
     return rows.map((row) => row.table_name);
@@ -68,11 +68,17 @@ describe('npm run migration:* (process)', () => {
     const run = await npmRun('migration:run', [], database.url);
     expect(run).toMatchObject({ code: 0 });
     expect(run.output).toMatch(/CreateSessionsAndMessages\d+ has been executed successfully/);
-    expect(await tablesIn(database.url)).toEqual(['messages', 'sessions']);
+    expect(run.output).toMatch(/CreateAgentRuns\d+ has been executed successfully/);
+    expect(await tablesIn(database.url)).toEqual(['agent_runs', 'messages', 'sessions']);
 
     const clean = await npmRun('migration:generate', check, database.url);
     expect(clean.output).toMatch(/No changes in database schema were found/);
     expect(clean.code).toBe(0);
+
+    const revertRuns = await npmRun('migration:revert', [], database.url);
+    expect(revertRuns).toMatchObject({ code: 0 });
+    expect(revertRuns.output).toMatch(/CreateAgentRuns\d+ has been reverted successfully/);
+    expect(await tablesIn(database.url)).toEqual(['messages', 'sessions']);
 
     const revert = await npmRun('migration:revert', [], database.url);
     expect(revert).toMatchObject({ code: 0 });

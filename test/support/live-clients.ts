@@ -97,6 +97,11 @@ export class LiveEventSource {
     'session.deleted',
     'resync',
     'shutdown',
+    'message.delta',
+    'run.started',
+    'run.completed',
+    'run.failed',
+    'run.cancelled',
   ];
   readonly received: Array<ReceivedEvent & { id: string }> = [];
   readonly source: EventSource;

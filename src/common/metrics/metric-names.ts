@@ -30,4 +30,12 @@ export const METRIC_NAMES = {
   gatewayResyncHints: 'gateway_resync_hints_total',
   /** Sessions watched by at least one local socket room or SSE stream. */
   gatewayWatchedSessions: 'gateway_watched_sessions',
+  /** Assistant runs ended on this instance, label `outcome`. */
+  agentRuns: 'agent_runs_total',
+  agentFirstTokenSeconds: 'agent_time_to_first_token_seconds',
+  agentRunDurationSeconds: 'agent_run_duration_seconds',
+  /** Model tokens of completed runs, label `direction` (in, out). */
+  agentTokens: 'agent_tokens_total',
+  /** Provider errors that failed a run, label `code` (rate_limited, unavailable, …). */
+  agentProviderErrors: 'agent_provider_errors_total',
 } as const;

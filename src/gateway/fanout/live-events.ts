@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { concatMap, map } from 'rxjs';
+import { concatMap, map, merge } from 'rxjs';
 import { withTimeout } from '../../common/async/with-timeout';
+import { type AgentEvent, AgentEvents } from '../../agent';
 import {
   type DomainEvent,
   DomainEvents,
@@ -12,6 +13,20 @@ import type { ResyncEvent, SessionLiveEvent } from '../gateway.events';
 import { LiveEventsMetrics } from './live-events.metrics';
 
 export type LiveEventListener = (event: SessionLiveEvent) => void;
+
+type FedEvent = { source: 'domain'; event: DomainEvent } | { source: 'agent'; event: AgentEvent };
+
+/** An assistant event as clients get it: as published, less the owner; none for internal ones. */
+function agentLiveEvent(event: AgentEvent): SessionLiveEvent | null {
+  // Internal to the replicas: a client learns of a run when it starts.
+  if (event.type === 'run.cancel_requested' || event.type === 'run.queued') {
+    return null;
+  }
+  const data: Partial<AgentEvent> = { ...event };
+  delete data.ownerId;
+  delete data.type;
+  return { type: event.type, sessionId: event.sessionId, data } as SessionLiveEvent;
+}
 
 /** Longest a live event's database read may take before it is given up with a resync hint. */
 const RESOLVE_TIMEOUT_MS = 5000;
@@ -31,6 +46,7 @@ export class LiveEvents implements OnModuleInit {
 
   constructor(
     private readonly domainEvents: DomainEvents,
+    private readonly agentEvents: AgentEvents,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
     private readonly metrics: LiveEventsMetrics,
@@ -44,7 +60,12 @@ export class LiveEvents implements OnModuleInit {
    * reaching clients during the drain delay.
    */
   onModuleInit(): void {
-    this.domainEvents.events$
+    // One feed, in the order Postgres delivered both channels on the one LISTEN connection: an
+    // assistant message's message.created never overtakes its last delta or its run.completed.
+    merge(
+      this.domainEvents.events$.pipe(map((event) => ({ source: 'domain' as const, event }))),
+      this.agentEvents.events$.pipe(map((event) => ({ source: 'agent' as const, event }))),
+    )
       .pipe(
         map((event) => ({ event, receivedAt: performance.now() })),
         concatMap(async ({ event, receivedAt }) => ({
@@ -113,10 +134,14 @@ export class LiveEvents implements OnModuleInit {
    * Bounded: events are resolved one at a time, so one hung read must not stall the fan-out of
    * every session on this instance.
    */
-  private async resolve(event: DomainEvent): Promise<SessionLiveEvent | null> {
-    if (!this.watchers.has(event.sessionId)) {
+  private async resolve(fed: FedEvent): Promise<SessionLiveEvent | null> {
+    if (!this.watchers.has(fed.event.sessionId)) {
       return null;
     }
+    if (fed.source === 'agent') {
+      return agentLiveEvent(fed.event);
+    }
+    const event = fed.event;
     try {
       return await withTimeout(() => this.read(event), RESOLVE_TIMEOUT_MS, `reading ${event.type}`);
     } catch (error) {

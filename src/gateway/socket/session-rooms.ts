@@ -191,5 +191,20 @@ function emitTo(target: Emitter | ReturnType<GatewayServer['to']>, event: Sessio
     case 'resync':
       target.emit(event.type, event.data);
       return;
+    case 'message.delta':
+      target.emit(event.type, event.data);
+      return;
+    case 'run.started':
+      target.emit(event.type, event.data);
+      return;
+    case 'run.completed':
+      target.emit(event.type, event.data);
+      return;
+    case 'run.failed':
+      target.emit(event.type, event.data);
+      return;
+    case 'run.cancelled':
+      target.emit(event.type, event.data);
+      return;
   }
 }

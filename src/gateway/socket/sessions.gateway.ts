@@ -1,3 +1,4 @@
+import { RunsService } from '../../agent';
 import { Logger, UseFilters } from '@nestjs/common';
 import {
   Ack,
@@ -47,6 +48,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly messages: MessagesService,
     private readonly rooms: SessionRooms,
     private readonly connections: SocketConnections,
+    private readonly runs: RunsService,
   ) {}
 
   afterInit(server: GatewayServer): void {
@@ -92,7 +94,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         afterSeq === undefined
           ? []
           : await messagesAfter(this.messages, principal, sessionId, afterSeq);
-      response = { session, missed };
+      // Read after the room was joined: a delta committed meanwhile is held, and a client drops
+      // what it already has by offset.
+      const activeRun = await this.runs.active(principal, sessionId);
+      response = { session, missed, ...(activeRun === null ? {} : { activeRun }) };
     } catch (error) {
       await this.rooms.abortJoin(socket, sessionId);
       throw error;

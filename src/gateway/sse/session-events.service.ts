@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
+import { RunsService } from '../../agent';
 import { LiveEvents } from '../fanout/live-events';
 import { HeldEvents } from '../fanout/held-events';
 import { messagesAfter } from '../fanout/messages-after';
@@ -38,6 +39,7 @@ export class SessionEventsService {
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
     private readonly connections: SseConnections,
+    private readonly runs: RunsService,
   ) {
     this.heartbeatMs = config.getOrThrow('gateway', { infer: true }).sseHeartbeatMs;
   }
@@ -59,8 +61,12 @@ export class SessionEventsService {
     const unwatch = this.live.watch(sessionId, (event) => held.push(event));
     let session;
     let messages: MessageDto[];
+    let activeRun;
     try {
       session = await this.sessions.findOne(principal, sessionId);
+      // After watching began: a delta committed meanwhile is held, and dropped by the client by
+      // its offset if the text below has it already.
+      activeRun = await this.runs.active(principal, sessionId);
       messages =
         afterSeq === undefined
           ? await this.messages.latest(principal, sessionId, SNAPSHOT_MESSAGES)
@@ -83,6 +89,7 @@ export class SessionEventsService {
         session,
         messages: afterSeq === undefined ? messages : [],
         lastSeq,
+        ...(activeRun === null ? {} : { activeRun }),
       },
     });
     replayed.forEach((message) =>

@@ -9,6 +9,7 @@ import { loadEnv, packageVersion } from '../../config/load-env';
 import type { EmbeddedDatabase } from '../../database/embedded-postgres';
 import { LifecycleState } from '../lifecycle-state';
 import { installShutdownSignals, SIGNALS } from '../shutdown-signals';
+import { StartupChecks } from '../startup-checks';
 import { type BootLogger, createBootLogger } from './boot-logger';
 import { connectDatabase, migrateDatabase, startEmbeddedDatabase } from './database-steps';
 import { checkEnvironment } from './environment-checks';
@@ -59,6 +60,10 @@ class ServerStartup {
     const app = await startup.step('application', async () =>
       setupApp(await NestFactory.create(AppModule.forRoot(config, dataSource), NEST_APP_OPTIONS)),
     );
+    // The features' own checks (the model's key, say): still before any traffic.
+    for (const check of app.get(StartupChecks).all()) {
+      await startup.step(check.name, () => check.run());
+    }
     // Before listen and before the "started" line: a SIGTERM from then on drains, never kills.
     SIGNALS.forEach((signal) => process.removeListener(signal, this.stopOnSignal));
     installShutdownSignals(app, { embeddedDatabase: this.embedded });

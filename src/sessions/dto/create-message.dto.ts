@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MessageRole } from '../message-role';
 
 export class CreateMessageDto {
@@ -13,13 +13,17 @@ export class CreateMessageDto {
   @Matches(/\S/, { message: 'content must not be blank' })
   content!: string;
 
+  /**
+   * Only `user`: assistant messages are written by the assistant's runs, and a client must not put
+   * words in its mouth (or instructions in a system message) in a conversation it will read.
+   */
   @ApiPropertyOptional({
-    enum: MessageRole,
-    enumName: 'MessageRole',
+    enum: [MessageRole.USER],
     default: MessageRole.USER,
     example: MessageRole.USER,
+    description: 'Clients post user messages only; the assistant writes its own',
   })
   @IsOptional()
-  @IsEnum(MessageRole)
+  @IsIn([MessageRole.USER], { message: 'role must be "user": assistant messages come from runs' })
   role?: MessageRole;
 }

@@ -1,6 +1,6 @@
 import type { CreateMessageDto } from '../dto/create-message.dto';
 import { MessageRole } from '../message-role';
-import type { SqlStatement } from './query-rows';
+import type { SqlStatement } from '../../database/query-rows';
 import { WRITTEN, writeWithEventSql } from './write-with-event.sql';
 
 /**

@@ -3,7 +3,7 @@ import type { UpdateSessionDto } from '../dto/update-session.dto';
 import type { SessionCursor } from '../pagination/session-cursor';
 import { phasesLeadingTo } from '../phase-machine';
 import type { SessionPhase } from '../session-phase';
-import type { SqlStatement } from './query-rows';
+import type { SqlStatement } from '../../database/query-rows';
 import { WRITTEN, writeWithEventSql } from './write-with-event.sql';
 
 /**

@@ -1,0 +1,237 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
+import { MessageRole, MessagesService, type Principal, SessionsService } from '../../sessions';
+import { ConversationGraph, type Turn } from '../graph/conversation-graph';
+import { ModelStatus } from '../model/model-status';
+import type { ConversationMessage, TokenUsage } from '../providers/model-provider';
+import { isProviderError } from '../providers/provider-error';
+import {
+  appendDeltaStatement,
+  finishWithMessageStatement,
+  finishWithoutMessageStatement,
+  requeueRunStatement,
+  type RunRow,
+} from '../sql/run.sql';
+import { AgentRunMetrics } from './agent-run.metrics';
+import { DeltaBuffer } from './delta-buffer';
+import { RunStatus } from './run-status';
+
+/** How often a streaming reply is written and published: about every 50 ms per run. */
+const DELTA_INTERVAL_MS = 50;
+/** Messages a thread without checkpoints is seeded with. */
+const SEED_MESSAGES = 50;
+
+/** Why a run stopped before its reply ended. */
+export type StopReason = 'cancelled' | 'timeout' | 'shutdown';
+
+export interface RunHandle {
+  readonly run: RunRow;
+  stop(reason: StopReason): void;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Executes one claimed run: the turn through the conversation graph, its slices coalesced into
+ * `message.delta` writes, then exactly one ending, each fenced by the run's attempt — a completed
+ * reply stored as the assistant message, a cancelled one keeping its text so far, a failure with
+ * no message at all, or (at shutdown) the run handed back to the queue for another replica.
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger(RunExecutor.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly messages: MessagesService,
+    private readonly graph: ConversationGraph,
+    private readonly metrics: AgentRunMetrics,
+    private readonly modelStatus: ModelStatus,
+  ) {}
+
+  start(run: RunRow, runTimeoutMs: number, leaseMs: number): RunHandle {
+    const controller = new AbortController();
+    let reason: StopReason | undefined;
+    const stop = (why: StopReason): void => {
+      reason ??= why;
+      controller.abort(new Error(`run ${why}`));
+    };
+    const deadline = setTimeout(() => stop('timeout'), runTimeoutMs);
+    const done = this.execute(run, controller.signal, () => reason, leaseMs)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, runId: run.id }, `run ${run.id} could not be ended`),
+      )
+      .finally(() => clearTimeout(deadline));
+    return { run, stop, done };
+  }
+
+  private async execute(
+    run: RunRow,
+    signal: AbortSignal,
+    stopReason: () => StopReason | undefined,
+    leaseMs: number,
+  ): Promise<void> {
+    const principal: Principal = { ownerId: run.owner_id };
+    const startedAt = performance.now();
+    let firstTokenAt: number | undefined;
+    const deltas = new DeltaBuffer(async (offset, text) => {
+      await queryRows(
+        this.dataSource.manager,
+        appendDeltaStatement(run.id, run.attempt, offset, text, leaseMs),
+      );
+    }, DELTA_INTERVAL_MS);
+    const onText = (text: string): void => {
+      firstTokenAt ??= performance.now();
+      deltas.append(text);
+    };
+    let usage: TokenUsage | undefined;
+    try {
+      const session = await this.sessions.findOne(principal, run.session_id);
+      const userMessage = await this.messages.findBySeq(
+        principal,
+        run.session_id,
+        Number(run.user_seq),
+      );
+      if (userMessage === null) {
+        throw new Error(`user message ${run.user_message_id} is gone`);
+      }
+      const turn: Turn = {
+        session: {
+          phase: session.phase,
+          title: session.title,
+          totalBudget: session.totalBudget,
+          currency: session.currency,
+        },
+        signal,
+        onText,
+      };
+      await this.graph.answer(
+        run.session_id,
+        `${run.id}:${run.attempt}`,
+        { role: 'user', content: userMessage.content },
+        () => this.history(principal, run.session_id, userMessage.seq),
+        turn,
+      );
+      usage = turn.result?.usage;
+    } catch (error) {
+      const rest = await deltas.drain().catch(() => '');
+      await this.stopped(run, error, stopReason(), deltas.length > 0 ? rest : '');
+      return;
+    } finally {
+      if (firstTokenAt !== undefined) {
+        this.metrics.firstToken((firstTokenAt - startedAt) / 1000);
+      }
+    }
+    const rest = await deltas.drain();
+    if (deltas.length === 0) {
+      await this.fail(run, 'empty_reply', true);
+      return;
+    }
+    await this.finishWithMessage(run, RunStatus.COMPLETED, rest, usage);
+    this.metrics.finished('completed', (performance.now() - startedAt) / 1000, usage);
+  }
+
+  /** The conversation so far, the user message last, for a thread that has no checkpoint yet. */
+  private async history(
+    principal: Principal,
+    sessionId: string,
+    upToSeq: number,
+  ): Promise<ConversationMessage[]> {
+    const latest = await this.messages.latest(principal, sessionId, SEED_MESSAGES);
+    return latest
+      .filter((message) => message.seq <= upToSeq && message.role !== MessageRole.SYSTEM)
+      .map((message) => ({
+        role: message.role === MessageRole.USER ? 'user' : 'assistant',
+        content: message.content,
+      }));
+  }
+
+  private async stopped(
+    run: RunRow,
+    error: unknown,
+    reason: StopReason | undefined,
+    rest: string,
+  ): Promise<void> {
+    switch (reason) {
+      case 'shutdown':
+        await queryRows(this.dataSource.manager, requeueRunStatement(run.id, run.attempt));
+        this.logger.log(`run ${run.id} (attempt ${run.attempt}) handed back to the queue`);
+        this.metrics.finished('requeued');
+        return;
+      case 'cancelled':
+        await this.cancel(run, rest);
+        return;
+      case 'timeout':
+        await this.fail(run, 'timeout', true);
+        return;
+      case undefined:
+        break;
+    }
+    if (isProviderError(error)) {
+      this.logger.warn(
+        { runId: run.id, code: error.code },
+        `run ${run.id} failed: ${error.message}`,
+      );
+      this.metrics.providerError(error.code);
+      this.modelStatus.recordError(error);
+      await this.fail(run, error.code, error.retryable);
+      return;
+    }
+    this.logger.error({ err: error, runId: run.id }, `run ${run.id} failed`);
+    await this.fail(run, 'internal', false);
+  }
+
+  private async cancel(run: RunRow, rest: string): Promise<void> {
+    const [row] = await queryRows(this.dataSource.manager, {
+      sql: 'SELECT partial_text FROM agent_runs WHERE id = $1',
+      parameters: [run.id],
+    });
+    const sofar = ((row as { partial_text?: string } | undefined)?.partial_text ?? '') + rest;
+    if (sofar === '') {
+      await queryRows(
+        this.dataSource.manager,
+        finishWithoutMessageStatement(run.id, run.attempt, { status: RunStatus.CANCELLED }),
+      );
+    } else {
+      await this.finishWithMessage(run, RunStatus.CANCELLED, rest, undefined);
+      await this.graph
+        .recordPartialReply(run.session_id, sofar)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, `run ${run.id}: partial reply not checkpointed`),
+        );
+    }
+    this.metrics.finished('cancelled');
+  }
+
+  private async finishWithMessage(
+    run: RunRow,
+    status: RunStatus.COMPLETED | RunStatus.CANCELLED,
+    rest: string,
+    usage: TokenUsage | undefined,
+  ): Promise<void> {
+    const rows = await queryRows(
+      this.dataSource.manager,
+      finishWithMessageStatement(run.id, run.attempt, status, randomUUID(), rest, {
+        inputTokens: usage?.inputTokens ?? null,
+        outputTokens: usage?.outputTokens ?? null,
+      }),
+    );
+    if (rows.length === 0) {
+      this.logger.warn(`run ${run.id} attempt ${run.attempt} is no longer running: nothing stored`);
+    }
+  }
+
+  private async fail(run: RunRow, code: string, retryable: boolean): Promise<void> {
+    await queryRows(
+      this.dataSource.manager,
+      finishWithoutMessageStatement(run.id, run.attempt, {
+        status: RunStatus.FAILED,
+        code,
+        retryable,
+      }),
+    );
+    this.metrics.finished('failed');
+  }
+}

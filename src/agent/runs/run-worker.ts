@@ -1,0 +1,141 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { settlesWithin } from '../../common/async/with-timeout';
+import type { AppConfig } from '../../config/app-config';
+import { queryRows } from '../../database/query-rows';
+import { LifecycleState } from '../../lifecycle/lifecycle-state';
+import { ShutdownStage, ShutdownSteps } from '../../lifecycle/shutdown-steps';
+import { AgentEvents } from '../events/agent-events';
+import { ConversationGraph } from '../graph/conversation-graph';
+import { claimNextRunStatement } from '../sql/run.sql';
+import { RunExecutor, type RunHandle } from './run-executor';
+
+/** A safety net under NOTIFY: a replica also looks for queued runs this often. */
+const POLL_INTERVAL_MS = 2000;
+/** How long a claim holds without a write; every delta renews it. */
+const LEASE_MS = 30_000;
+/** At shutdown, how long running replies get to end on their own before they are handed back. */
+const FINISH_GRACE_MS = 1000;
+
+/**
+ * Claims queued runs on this replica, up to AGENT_CONCURRENCY at a time, when a run is queued or
+ * ends anywhere (NOTIFY) and on a slow poll, and stops claiming once the instance drains. At
+ * shutdown, replies still streaming after a short grace are stopped and handed back to the queue,
+ * so another replica answers them, and then the checkpoint writes in flight are waited for — both
+ * before the database closes.
+ */
+@Injectable()
+export class RunWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RunWorker.name);
+  private readonly config: AppConfig['agent'];
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, RunHandle>();
+  private claiming: Promise<void> | undefined;
+  private poller: NodeJS.Timeout | undefined;
+
+  constructor(
+    config: ConfigService<AppConfig, true>,
+    private readonly dataSource: DataSource,
+    private readonly events: AgentEvents,
+    private readonly executor: RunExecutor,
+    private readonly graph: ConversationGraph,
+    private readonly state: LifecycleState,
+    steps: ShutdownSteps,
+  ) {
+    this.config = config.getOrThrow('agent', { infer: true });
+    if (!this.config.runsEnabled) {
+      return;
+    }
+    steps.register({
+      name: 'hand back assistant runs',
+      stage: ShutdownStage.FLUSH_WRITES,
+      run: () => this.handBack(),
+    });
+    steps.register({
+      name: 'flush conversation checkpoints',
+      stage: ShutdownStage.FLUSH_WRITES,
+      run: () => this.graph.checkpointer.flush(),
+    });
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runsEnabled) {
+      this.logger.log('assistant runs are off on this instance (AGENT_RUNS_ENABLED=false)');
+      return;
+    }
+    this.events.events$.subscribe((event) => {
+      if (event.type === 'run.cancel_requested') {
+        this.running.get(event.runId)?.stop('cancelled');
+      } else if (event.type !== 'message.delta' && event.type !== 'run.started') {
+        // A run was queued, or one ended and its session may have the next one waiting.
+        this.claimWhileFree();
+      }
+    });
+    // unref'd: a poll never keeps the process alive.
+    this.poller = setInterval(() => this.claimWhileFree(), POLL_INTERVAL_MS).unref();
+    this.claimWhileFree();
+  }
+
+  /** Claims runs until none is queued or this replica is full; one claim loop at a time. */
+  private claimWhileFree(): void {
+    this.claiming ??= this.claimLoop().finally(() => (this.claiming = undefined));
+  }
+
+  private async claimLoop(): Promise<void> {
+    while (!this.state.isShuttingDown && this.running.size < this.config.concurrency) {
+      const run = await this.claim();
+      if (run === undefined) {
+        return;
+      }
+      const handle = this.executor.start(run, this.config.runTimeoutMs, LEASE_MS);
+      this.running.set(run.id, handle);
+      void handle.done.finally(() => {
+        this.running.delete(run.id);
+        this.claimWhileFree();
+      });
+    }
+  }
+
+  private async claim() {
+    try {
+      const [run] = await queryRows(
+        this.dataSource.manager,
+        claimNextRunStatement(this.owner, LEASE_MS),
+      );
+      return run;
+    } catch (error) {
+      // Another replica claimed this session's next run in the same instant: try again later.
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === '23505'
+      ) {
+        return undefined;
+      }
+      this.logger.warn({ err: error }, 'claiming a run failed; retrying on the next poll');
+      return undefined;
+    }
+  }
+
+  private async handBack(): Promise<void> {
+    clearInterval(this.poller);
+    const handles = [...this.running.values()];
+    if (handles.length === 0) {
+      return;
+    }
+    const allDone = Promise.all(handles.map((handle) => handle.done));
+    if (await settlesWithin(allDone, FINISH_GRACE_MS)) {
+      return;
+    }
+    for (const handle of this.running.values()) {
+      handle.stop('shutdown');
+    }
+    await allDone;
+  }
+}

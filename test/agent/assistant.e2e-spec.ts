@@ -1,0 +1,229 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { LiveEventSource, LiveSocket } from '../support/live-clients';
+import { createScratchDatabase } from '../support/scratch-database';
+import { createTestApp } from '../support/test-app';
+
+interface Delta {
+  runId: string;
+  attempt: number;
+  offset: number;
+  text: string;
+}
+interface Message {
+  id: string;
+  seq: number;
+  role: string;
+  content: string;
+}
+
+/** The reply as a client rebuilds it: the text it was given, then each delta past its end. */
+function rebuild(start: string, deltas: readonly Delta[]): string {
+  let text = start;
+  for (const delta of deltas) {
+    if (delta.offset + delta.text.length > text.length) {
+      expect(delta.offset).toBeLessThanOrEqual(text.length);
+      text = text.slice(0, delta.offset) + delta.text;
+    }
+  }
+  return text;
+}
+
+/**
+ * The assistant end to end on the offline model: a user message starts a run whose reply streams
+ * to socket.io and SSE clients as coalesced deltas, then is stored once as the assistant message.
+ * Its own database, so that its runs never answer another suite's messages.
+ */
+describe('the assistant (e2e)', () => {
+  let app: INestApplication;
+  let server: Server;
+  let base: string;
+  let scratch: { url: string; drop(): Promise<void> };
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase('assistant');
+    app = await createTestApp({
+      listen: true,
+      env: {
+        DATABASE_URL: scratch.url,
+        AGENT_RUNS_ENABLED: 'true',
+        AGENT_PROVIDER: 'offline',
+        AGENT_OFFLINE_TOKENS_PER_S: '150',
+      },
+    });
+    server = app.getHttpServer() as Server;
+    const address = server.address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await scratch.drop();
+  });
+
+  async function createSession(title: string, totalBudget?: string): Promise<string> {
+    const created = await request(server)
+      .post('/api/sessions')
+      .send({ title, ...(totalBudget === undefined ? {} : { totalBudget }) })
+      .expect(201);
+    return (created.body as { id: string }).id;
+  }
+
+  function post(sessionId: string, content: string) {
+    return request(server)
+      .post(`/api/sessions/${sessionId}/messages`)
+      .send({ content })
+      .expect(201);
+  }
+
+  it('should answer a user message with one streamed, stored assistant message', async () => {
+    const sessionId = await createSession('Kitchen');
+    const socket = await LiveSocket.connect(base);
+    const sse = new LiveEventSource(`${base}/api/sessions/${sessionId}/events`);
+    try {
+      await socket.request('session:join', { sessionId });
+      await sse.waitFor('snapshot');
+      await post(sessionId, 'I want to redo my kitchen cabinets');
+
+      const done = await socket.waitFor<{ runId: string; messageId: string }>('run.completed');
+      const reply = await socket.waitFor<Message>('message.created', (m) => m.role === 'assistant');
+      expect(reply.id).toBe(done.messageId);
+      expect(reply.content).toMatch(/offline assistant/i);
+      // Coalesced, not one event per token, and rebuilt exactly on both transports.
+      const deltas = socket.events<Delta>('message.delta');
+      expect(deltas.length).toBeGreaterThan(0);
+      expect(deltas.length).toBeLessThan(reply.content.split(' ').length);
+      expect(rebuild('', deltas)).toBe(reply.content.slice(0, rebuild('', deltas).length));
+      await sse.waitFor<Message>('message.created', (m) => m.role === 'assistant');
+      expect(sse.events('run.started')).toHaveLength(1);
+      expect(sse.events('run.completed')).toHaveLength(1);
+
+      const stored = await app
+        .get(DataSource)
+        .query('SELECT role FROM messages WHERE session_id = $1 ORDER BY seq', [sessionId]);
+      expect(stored).toEqual([{ role: 'user' }, { role: 'assistant' }]);
+      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
+      expect(runs.body).toEqual([
+        expect.objectContaining({
+          id: done.runId,
+          status: 'completed',
+          attempt: 1,
+          assistantMessageId: reply.id,
+          outputTokens: expect.any(Number) as number,
+        }),
+      ]);
+    } finally {
+      socket.close();
+      sse.close();
+    }
+  });
+
+  it('should give a client joining mid-reply the text so far, then the rest, without a gap', async () => {
+    const sessionId = await createSession('Bathroom', '12000.00');
+    const watcher = await LiveSocket.connect(base);
+    try {
+      await watcher.request('session:join', { sessionId });
+      await post(sessionId, 'Plan my bathroom');
+      await watcher.waitFor<Delta>('message.delta', (delta) => delta.offset > 0);
+
+      const late = await LiveSocket.connect(base);
+      const sse = new LiveEventSource(`${base}/api/sessions/${sessionId}/events`);
+      try {
+        const ack = await late.request<{ activeRun?: { text: string } }>('session:join', {
+          sessionId,
+        });
+        const snapshot = await sse.waitFor<{ activeRun?: { text: string } }>('snapshot');
+        const reply = await late.waitFor<Message>('message.created', (m) => m.role === 'assistant');
+        await sse.waitFor<Message>('message.created', (m) => m.role === 'assistant');
+
+        expect(ack.activeRun?.text.length ?? 0).toBeGreaterThan(0);
+        const fromSocket = rebuild(ack.activeRun?.text ?? '', late.events<Delta>('message.delta'));
+        const fromSse = rebuild(snapshot.activeRun?.text ?? '', sse.events<Delta>('message.delta'));
+        // Everything streamed before the final message, continued exactly where the join left off.
+        expect(reply.content.startsWith(fromSocket)).toBe(true);
+        expect(reply.content.startsWith(fromSse)).toBe(true);
+        expect(fromSocket.length).toBeGreaterThan(ack.activeRun?.text.length ?? 0);
+      } finally {
+        late.close();
+        sse.close();
+      }
+    } finally {
+      watcher.close();
+    }
+  });
+
+  /** Polls the session's runs until `done` holds for them (bounded, to catch a hang). */
+  async function runsUntil(
+    sessionId: string,
+    done: (runs: Array<{ status: string }>) => boolean,
+  ): Promise<Array<Record<string, unknown>>> {
+    for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(50)) {
+      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
+      if (done(runs.body as Array<{ status: string }>)) {
+        return runs.body as Array<Record<string, unknown>>;
+      }
+    }
+    throw new Error('runs did not reach the expected state in 15 s');
+  }
+
+  it('should queue a second message behind the reply streaming and answer both in order', async () => {
+    const sessionId = await createSession('Loft');
+    await post(sessionId, 'First: the floor');
+    await post(sessionId, 'Second: the windows');
+    const runs = await runsUntil(
+      sessionId,
+      (list) => list.length === 2 && list.every((run) => run.status === 'completed'),
+    );
+
+    const stored = await app
+      .get(DataSource)
+      .query<Array<{ id: string; role: string }>>(
+        'SELECT id, role FROM messages WHERE session_id = $1 ORDER BY seq',
+        [sessionId],
+      );
+    expect(stored.map((message) => message.role)).toEqual([
+      'user',
+      'user',
+      'assistant',
+      'assistant',
+    ]);
+    // Newest run first: the older run answered first, with the first assistant message.
+    expect(runs.map((run) => run.assistantMessageId)).toEqual([stored[3]?.id, stored[2]?.id]);
+    const [second, first] = runs as Array<{ startedAt: string; finishedAt: string }>;
+    expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(first!.finishedAt));
+  });
+
+  it('should stop a reply on cancel and keep what was said so far, marked cancelled', async () => {
+    const sessionId = await createSession('Garage');
+    const socket = await LiveSocket.connect(base);
+    try {
+      await socket.request('session:join', { sessionId });
+      await post(sessionId, 'Tell me everything about garage floors');
+      const started = await socket.waitFor<{ runId: string }>('run.started');
+      await socket.waitFor<Delta>('message.delta');
+      const cancel = await request(server)
+        .post(`/api/sessions/${sessionId}/runs/${started.runId}/cancel`)
+        .expect(200);
+      expect(cancel.body).toMatchObject({ id: started.runId, cancelRequested: true });
+
+      const cancelled = await socket.waitFor<{ messageId: string | null }>('run.cancelled');
+      const [run] = await runsUntil(sessionId, (list) => list[0]?.status === 'cancelled');
+      const [kept] = await app
+        .get(DataSource)
+        .query<Message[]>('SELECT id, role, content FROM messages WHERE id = $1', [
+          cancelled.messageId,
+        ]);
+      expect(kept?.role).toBe('assistant');
+      expect(run).toMatchObject({ status: 'cancelled', assistantMessageId: kept?.id });
+      expect(socket.events('run.completed')).toHaveLength(0);
+      await request(server)
+        .post(`/api/sessions/${sessionId}/runs/${started.runId}/cancel`)
+        .expect(409);
+    } finally {
+      socket.close();
+    }
+  });
+});
