@@ -1,3 +1,4 @@
+import { AgentModule } from '../agent';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthTokenGuard } from './auth/health-token.guard';
@@ -14,7 +15,7 @@ import { HealthStatusService } from './status/health-status.service';
  * Terminus' graceful-shutdown sleep is not used: the lifecycle module owns the drain.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), AgentModule],
   controllers: [HealthController],
   providers: [
     ReadinessService,

@@ -17,7 +17,7 @@ export class DeltaBuffer {
     private readonly maxChars = 1000,
   ) {}
 
-  /** The text handed over so far, flushed or not. */
+  /** The text handed over so far, flushed or not (what drain() returns no longer counts). */
   get length(): number {
     return this.flushed + this.pending.length;
   }

@@ -117,15 +117,16 @@ export class RunExecutor {
       usage = turn.result?.usage;
     } catch (error) {
       const rest = await deltas.drain().catch(() => '');
-      await this.stopped(run, error, stopReason(), deltas.length > 0 ? rest : '');
+      await this.stopped(run, error, stopReason(), rest);
       return;
     } finally {
       if (firstTokenAt !== undefined) {
         this.metrics.firstToken((firstTokenAt - startedAt) / 1000);
       }
     }
+    const replyLength = deltas.length;
     const rest = await deltas.drain();
-    if (deltas.length === 0) {
+    if (replyLength === 0) {
       await this.fail(run, 'empty_reply', true);
       return;
     }

@@ -12,6 +12,7 @@ import { AgentEvents } from '../events/agent-events';
 import { ConversationGraph } from '../graph/conversation-graph';
 import { claimNextRunStatement } from '../sql/run.sql';
 import { RunExecutor, type RunHandle } from './run-executor';
+import { RunsService } from './runs.service';
 
 /** A safety net under NOTIFY: a replica also looks for queued runs this often. */
 const POLL_INTERVAL_MS = 2000;
@@ -34,6 +35,7 @@ export class RunWorker implements OnApplicationBootstrap {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, RunHandle>();
   private claiming: Promise<void> | undefined;
+  private counted: { queued: number; running: number; at: string } | undefined;
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,6 +44,7 @@ export class RunWorker implements OnApplicationBootstrap {
     private readonly events: AgentEvents,
     private readonly executor: RunExecutor,
     private readonly graph: ConversationGraph,
+    private readonly runs: RunsService,
     private readonly state: LifecycleState,
     steps: ShutdownSteps,
   ) {
@@ -65,6 +68,11 @@ export class RunWorker implements OnApplicationBootstrap {
     return this.running.size;
   }
 
+  /** Runs queued and running on every replica, as counted on the last poll (no I/O to read it). */
+  get lastCounts(): { queued: number; running: number; at: string } | undefined {
+    return this.counted;
+  }
+
   onApplicationBootstrap(): void {
     if (!this.config.runsEnabled) {
       this.logger.log('assistant runs are off on this instance (AGENT_RUNS_ENABLED=false)');
@@ -79,7 +87,11 @@ export class RunWorker implements OnApplicationBootstrap {
       }
     });
     // unref'd: a poll never keeps the process alive.
-    this.poller = setInterval(() => this.claimWhileFree(), POLL_INTERVAL_MS).unref();
+    this.poller = setInterval(() => {
+      this.claimWhileFree();
+      void this.count();
+    }, POLL_INTERVAL_MS).unref();
+    void this.count();
     this.claimWhileFree();
   }
 
@@ -120,6 +132,14 @@ export class RunWorker implements OnApplicationBootstrap {
       }
       this.logger.warn({ err: error }, 'claiming a run failed; retrying on the next poll');
       return undefined;
+    }
+  }
+
+  private async count(): Promise<void> {
+    try {
+      this.counted = { ...(await this.runs.counts()), at: new Date().toISOString() };
+    } catch {
+      // Kept as last counted: /health/status shows when that was.
     }
   }
 

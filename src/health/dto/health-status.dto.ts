@@ -53,6 +53,57 @@ export class FeaturesDto {
 }
 
 /** `GET /health/status`: what an operator wants to see at a glance. Behind HEALTH_TOKEN. */
+export class ProviderErrorDto {
+  @ApiProperty({ example: 'rate_limited' })
+  code!: string;
+
+  @ApiProperty({ example: 'gemini model "gemini-2.5-flash": rate_limited: quota exceeded' })
+  message!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+}
+
+export class AgentStatusDto {
+  @ApiProperty({ example: 'gemini', enum: ['gemini', 'offline'] })
+  provider!: string;
+
+  @ApiProperty({ example: 'gemini-2.5-flash' })
+  model!: string;
+
+  @ApiProperty({ description: 'This instance claims runs (AGENT_RUNS_ENABLED)' })
+  runsEnabled!: boolean;
+
+  @ApiProperty({ example: 1, description: 'Runs streaming on this instance now' })
+  runningHere!: number;
+
+  @ApiProperty({
+    example: 3,
+    nullable: true,
+    type: Number,
+    description: 'Runs queued, all replicas',
+  })
+  queued!: number | null;
+
+  @ApiProperty({
+    example: 2,
+    nullable: true,
+    type: Number,
+    description: 'Runs running, all replicas',
+  })
+  running!: number | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When counted' })
+  countedAt!: string | null;
+
+  @ApiProperty({
+    type: ProviderErrorDto,
+    nullable: true,
+    description: 'The last error the model gave; readiness never depends on it',
+  })
+  lastProviderError!: ProviderErrorDto | null;
+}
+
 export class HealthStatusDto {
   @ApiProperty({ example: 'READY', enum: ['STARTING', 'READY', 'DRAINING', 'STOPPED'] })
   lifecycle!: string;
@@ -85,6 +136,9 @@ export class HealthStatusDto {
     description: 'Open long-lived connections by kind',
   })
   connections!: Record<string, number>;
+
+  @ApiProperty({ type: AgentStatusDto })
+  agent!: AgentStatusDto;
 
   @ApiProperty({ type: FeaturesDto })
   features!: FeaturesDto;

@@ -1,3 +1,4 @@
+import { ModelStatus, RunWorker } from '../../agent';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
@@ -15,7 +16,7 @@ const toMb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) /
 /** Reads state the process already holds; never does I/O, so it answers during an outage too. */
 @Injectable()
 export class HealthStatusService {
-  private readonly config: Pick<AppConfig, 'app' | 'db' | 'docs' | 'health'>;
+  private readonly config: Pick<AppConfig, 'app' | 'db' | 'docs' | 'health' | 'agent'>;
 
   constructor(
     config: ConfigService<AppConfig, true>,
@@ -24,12 +25,15 @@ export class HealthStatusService {
     private readonly longLived: LongLivedConnections,
     private readonly dataSource: DataSource,
     private readonly listener: NotificationListener,
+    private readonly model: ModelStatus,
+    private readonly runs: RunWorker,
   ) {
     this.config = {
       app: config.getOrThrow('app', { infer: true }),
       db: config.getOrThrow('db', { infer: true }),
       docs: config.getOrThrow('docs', { infer: true }),
       health: config.getOrThrow('health', { infer: true }),
+      agent: config.getOrThrow('agent', { infer: true }),
     };
   }
 
@@ -63,6 +67,15 @@ export class HealthStatusService {
       },
       requests: { inFlight: this.inFlight.count, completed: this.inFlight.completedTotal },
       connections: this.longLived.counts(),
+      agent: {
+        ...this.model.description,
+        runsEnabled: this.config.agent.runsEnabled,
+        runningHere: this.runs.runningCount,
+        queued: this.runs.lastCounts?.queued ?? null,
+        running: this.runs.lastCounts?.running ?? null,
+        countedAt: this.runs.lastCounts?.at ?? null,
+        lastProviderError: this.model.lastError ?? null,
+      },
       features: {
         docs: this.config.docs.enabled,
         healthToken: this.config.health.token !== undefined,

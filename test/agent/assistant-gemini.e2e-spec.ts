@@ -1,0 +1,129 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { FAKE_GEMINI_KEY, FakeGeminiServer } from '../support/fake-gemini-server';
+import { LiveSocket } from '../support/live-clients';
+import { createScratchDatabase } from '../support/scratch-database';
+import { createTestApp } from '../support/test-app';
+
+/**
+ * The assistant on Gemini, through the real SDK against a server that speaks its protocol: the
+ * streamed reply becomes the assistant message with its token usage; a provider fault fails the
+ * run with its code, stores no message, shows in /health/status and leaves readiness alone.
+ */
+describe('the assistant on Gemini (e2e)', () => {
+  let fake: FakeGeminiServer;
+  let app: INestApplication;
+  let server: Server;
+  let base: string;
+  let scratch: { url: string; drop(): Promise<void> };
+
+  beforeAll(async () => {
+    fake = await FakeGeminiServer.start();
+    scratch = await createScratchDatabase('assistant_gemini');
+    app = await createTestApp({
+      listen: true,
+      env: {
+        DATABASE_URL: scratch.url,
+        AGENT_RUNS_ENABLED: 'true',
+        AGENT_PROVIDER: 'gemini',
+        GEMINI_API_KEY: FAKE_GEMINI_KEY,
+        GEMINI_BASE_URL: fake.baseUrl,
+        AGENT_TEMPERATURE: '0.3',
+        AGENT_MAX_OUTPUT_TOKENS: '256',
+      },
+    });
+    server = app.getHttpServer() as Server;
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await scratch.drop();
+    await fake.close();
+  });
+
+  async function conversation(content: string): Promise<{ sessionId: string; socket: LiveSocket }> {
+    const created = await request(server)
+      .post('/api/sessions')
+      .send({ title: 'Attic' })
+      .expect(201);
+    const sessionId = (created.body as { id: string }).id;
+    const socket = await LiveSocket.connect(base);
+    await socket.request('session:join', { sessionId });
+    await request(server).post(`/api/sessions/${sessionId}/messages`).send({ content }).expect(201);
+    return { sessionId, socket };
+  }
+
+  it('should store the streamed reply with its usage, having sent the conversation and settings', async () => {
+    fake.script({ chunks: ['Insulate ', 'the attic ', 'first.'], chunkDelayMs: 20 });
+    const { sessionId, socket } = await conversation('Where do I start with the attic?');
+    try {
+      const reply = await socket.waitFor<{ role: string; content: string }>(
+        'message.created',
+        (message) => message.role === 'assistant',
+      );
+      expect(reply.content).toBe('Insulate the attic first.');
+      const [stream] = fake.streamRequests;
+      const body = stream?.body as {
+        contents: Array<{ role: string; parts: Array<{ text: string }> }>;
+        generationConfig: { temperature: number; maxOutputTokens: number };
+        systemInstruction: { parts: Array<{ text: string }> };
+      };
+      expect(body.contents.at(-1)).toEqual({
+        role: 'user',
+        parts: [{ text: 'Where do I start with the attic?' }],
+      });
+      expect(body.generationConfig).toMatchObject({ temperature: 0.3, maxOutputTokens: 256 });
+      expect(body.systemInstruction.parts[0]?.text).toMatch(/Attic/);
+      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
+      expect(runs.body[0]).toMatchObject({ status: 'completed', inputTokens: 17, outputTokens: 5 });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('should fail the run on a bad key, store no message, and report it without failing readiness', async () => {
+    fake.script({ apiKey: 'another-key' });
+    const { sessionId, socket } = await conversation('Is my key right?');
+    try {
+      const failed = await socket.waitFor<{ code: string; retryable: boolean }>('run.failed');
+      expect(failed).toMatchObject({ code: 'invalid_key', retryable: false });
+      await sleep(100);
+      const roles = await app
+        .get(DataSource)
+        .query<Array<{ role: string }>>('SELECT role FROM messages WHERE session_id = $1', [
+          sessionId,
+        ]);
+      expect(roles).toEqual([{ role: 'user' }]);
+      expect(fake.streamRequests).toHaveLength(1);
+
+      const status = await request(server).get('/health/status').expect(200);
+      expect(status.body.agent).toMatchObject({
+        provider: 'gemini',
+        runsEnabled: true,
+        lastProviderError: { code: 'invalid_key' },
+      });
+      await request(server).get('/health/ready').expect(200);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('should retry a 503 before the first token and then answer', async () => {
+    fake.script({ failFirst: 1, failStatus: 503, chunks: ['Back again.'] });
+    const { socket } = await conversation('Are you there?');
+    try {
+      const reply = await socket.waitFor<{ role: string; content: string }>(
+        'message.created',
+        (message) => message.role === 'assistant',
+      );
+      expect(reply.content).toBe('Back again.');
+      expect(fake.streamRequests).toHaveLength(2);
+    } finally {
+      socket.close();
+    }
+  });
+});
