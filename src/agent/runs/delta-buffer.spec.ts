@@ -4,8 +4,9 @@ import { DeltaBuffer } from './delta-buffer';
 describe('DeltaBuffer', () => {
   it('should coalesce slices into one write per interval, with offsets that add up', async () => {
     const writes: Array<[number, string]> = [];
-    const buffer = new DeltaBuffer(async (offset, text) => {
+    const buffer = new DeltaBuffer((offset, text) => {
       writes.push([offset, text]);
+      return Promise.resolve();
     }, 20);
     ['Re', 'place ', 'the ', 'doors'].forEach((slice) => buffer.append(slice));
     await sleep(60);
@@ -19,8 +20,9 @@ describe('DeltaBuffer', () => {
   it('should split a long flush into deltas below the size limit, never inside a surrogate pair', async () => {
     const writes: Array<[number, string]> = [];
     const buffer = new DeltaBuffer(
-      async (offset, text) => {
+      (offset, text) => {
         writes.push([offset, text]);
+        return Promise.resolve();
       },
       5,
       4,
@@ -41,9 +43,9 @@ describe('DeltaBuffer', () => {
   it('should report a failed write from drain, and write nothing after it', async () => {
     let calls = 0;
     const buffer = new DeltaBuffer(
-      async () => {
+      () => {
         calls += 1;
-        throw new Error('database gone');
+        return Promise.reject(new Error('database gone'));
       },
       5,
       2,
