@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Production image: `docker build -t renovation-agent .` (deploy/ has compose and Kubernetes files).
+# Production image: `docker build -t renovation-agent .` (deploy/ has compose and Kubernetes files);
+# `--target development` gives a watch-mode image for local work.
 
 # --- build: dev dependencies and the TypeScript compiler, thrown away afterwards ---------------
 FROM node:20-bookworm-slim AS build
@@ -10,7 +11,15 @@ COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# --- runtime ------------------------------------------------------------------------------------
+# --- development: `docker build --target development`, then run with the source mounted -------
+# `nest start --watch` rebuilds and restarts on every change. It is for a laptop only: Nest's
+# watcher does not pass SIGTERM's drain along the way the runtime's exec-form CMD does.
+FROM build AS development
+ENV NODE_ENV=development
+EXPOSE 3000
+CMD ["npx", "nest", "start", "--watch"]
+
+# --- runtime (the default target: the last stage) ------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app

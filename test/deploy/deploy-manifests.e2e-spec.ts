@@ -26,7 +26,10 @@ import {
  * balancer needs to notice. These tests recompute each promise from the files' own numbers with
  * the app's own config loader, so a wrong edit to any of them fails here.
  */
-const SECRETS = { DATABASE_URL: 'postgres://renovation:secret@postgres:5432/renovation' };
+const SECRETS = {
+  DATABASE_URL: 'postgres://renovation:secret@postgres:5432/renovation',
+  GEMINI_API_KEY: 'a-stand-in-key',
+};
 /** Slack for the kubelet/Compose, log flushing and a slow node, on top of the app's deadline. */
 const PLATFORM_MARGIN_MS = 5000;
 const CLEANUP_STAGES = Object.values(ShutdownStage).filter((stage) => typeof stage === 'number');
@@ -81,6 +84,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     // loadConfig above already refused a budget that does not fit; this names the numbers.
     expect(worstCaseMs(config)).toBeLessThanOrEqual(config.shutdown.timeoutMs);
     expect(config.app.env).toBe('production');
+  });
+
+  it('should answer with Gemini, its key from a Secret and never a plain value', () => {
+    const key = container.env?.find((variable) => variable.name === 'GEMINI_API_KEY');
+    expect(key?.value).toBeUndefined();
+    expect(key?.valueFrom?.secretKeyRef).toMatchObject({
+      name: expect.any(String),
+      key: 'api-key',
+    });
+    expect(key?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
+    expect(config.agent).toMatchObject({ provider: 'gemini', checkModelAtStartup: true });
+    expect(config.agent.gemini.model).toBe(env.AGENT_MODEL);
   });
 
   it('should give the app more time than its own shutdown deadline before the kubelet SIGKILLs', () => {
@@ -196,6 +211,16 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
     );
   });
 
+  it.each(apps)('%s: the Gemini key comes from the environment, never this file', (_, app) => {
+    expect(app.environment?.GEMINI_API_KEY).toMatch(/^\$\{GEMINI_API_KEY:\?/);
+    const config = loadConfig({
+      ...app.environment,
+      GEMINI_API_KEY: 'a-stand-in-key',
+      AGENT_PROVIDER: 'gemini',
+    });
+    expect(config.agent.checkModelAtStartup).toBe(true);
+  });
+
   it('should bring a replica back only after more than one passing check', () => {
     expect(haproxy.rise).toBeGreaterThanOrEqual(2);
     expect(haproxy.fall).toBeGreaterThanOrEqual(2);
@@ -207,11 +232,24 @@ describe('Dockerfile', () => {
   const config = loadConfig({ NODE_ENV: 'production', ...SECRETS });
 
   it('should start node directly (exec form), so SIGTERM reaches the app as PID 1', () => {
-    const cmds = [...dockerfile.matchAll(/^CMD\s+(.*)$/gm)].map((match) => match[1]);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const cmds = [...runtime.matchAll(/^CMD\s+(.*)$/gm)].map((match) => match[1]);
     expect(cmds).toHaveLength(1);
     expect(cmds[0]).toMatch(/^\[\s*"node",\s*"dist\/main\.js"\s*\]\s*$/);
     expect(dockerfile).not.toMatch(/^ENTRYPOINT/m);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
+  });
+
+  it('should have a development target that runs `nest start --watch` before the runtime stage', () => {
+    const development = /^FROM build AS development$([\s\S]*?)^FROM /m.exec(dockerfile)?.[1] ?? '';
+    expect(development).toMatch(/^ENV NODE_ENV=development$/m);
+    expect(development).toMatch(/^CMD \["npx", "nest", "start", "--watch"\]$/m);
+    // The runtime stays the default (last) target, and Compose asks for it by name.
+    expect(dockerfile.lastIndexOf('\nFROM ')).toBeGreaterThan(dockerfile.indexOf('AS development'));
+    const compose = readYaml<ComposeFile>('deploy/docker-compose.yml');
+    for (const [, app] of composeAppServices(compose)) {
+      expect(app.build?.target).toBe('runtime');
+    }
   });
 
   it('should run the production build as a non-root user, exposing PORT, checking liveness', () => {

@@ -96,7 +96,7 @@ export interface PodDisruptionBudget {
 
 export interface ComposeService {
   image?: string;
-  build?: unknown;
+  build?: { context?: string; dockerfile?: string; target?: string };
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test: string[] };
