@@ -21,6 +21,11 @@ export interface AppConfig {
     /** Server-side statement_timeout; the client gives up one second later (frozen server). */
     statementTimeoutMs: number;
     migrationsRun: boolean;
+    /**
+     * Settings every pooled connection starts with (Postgres `options`). The message trigger
+     * reads `renovation.agent_multitask`: what a user message does while a reply streams.
+     */
+    sessionSettings: Record<string, string>;
   };
   docs: { enabled: boolean };
   health: { token: string | undefined };
@@ -84,6 +89,7 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       migrationsRun: env.DB_MIGRATIONS_RUN ?? env.NODE_ENV !== 'production',
+      sessionSettings: { 'renovation.agent_multitask': env.AGENT_MULTITASK },
     },
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },

@@ -14,7 +14,11 @@ export function dataSourceOptions(
   entities: EntityList,
   poolMax = 10,
   statementTimeoutMs = 15_000,
+  sessionSettings: Record<string, string> = {},
 ): DataSourceOptions {
+  const options = Object.entries(sessionSettings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
   return {
     type: 'postgres',
     url,
@@ -37,6 +41,7 @@ export function dataSourceOptions(
       // a second later too (answered as 503 DATABASE_UNAVAILABLE, not a hang).
       statement_timeout: statementTimeoutMs,
       query_timeout: statementTimeoutMs + 1000,
+      ...(options === '' ? {} : { options }),
     },
   };
 }

@@ -11,7 +11,7 @@ export async function openDatabase(
   logger: Pick<LoggerService, 'warn'>,
 ): Promise<DataSource> {
   const dataSource = new DataSource(
-    dataSourceOptions(db.url, entities, db.poolMax, db.statementTimeoutMs),
+    dataSourceOptions(db.url, entities, db.poolMax, db.statementTimeoutMs, db.sessionSettings),
   );
   await connectWithRetry(dataSource, db.url, db.connectTimeoutMs, (attempt, cause, delayMs) => {
     logger.warn(

@@ -227,3 +227,98 @@ describe('the assistant (e2e)', () => {
     }
   });
 });
+
+/** AGENT_MULTITASK: what a message sent while a reply streams does, each mode in its own app. */
+describe('a message while a reply streams (e2e)', () => {
+  async function appWith(mode: string): Promise<{
+    app: INestApplication;
+    server: Server;
+    close(): Promise<void>;
+  }> {
+    const scratch = await createScratchDatabase(`multitask_${mode}`);
+    const app = await createTestApp({
+      listen: true,
+      env: {
+        DATABASE_URL: scratch.url,
+        AGENT_RUNS_ENABLED: 'true',
+        AGENT_PROVIDER: 'offline',
+        AGENT_OFFLINE_TOKENS_PER_S: '20',
+        AGENT_MULTITASK: mode,
+      },
+    });
+    return {
+      app,
+      server: app.getHttpServer() as Server,
+      close: async () => {
+        await app.close();
+        await scratch.drop();
+      },
+    };
+  }
+
+  async function streamingSession(
+    server: Server,
+  ): Promise<{ sessionId: string; socket: LiveSocket }> {
+    const created = await request(server)
+      .post('/api/sessions')
+      .send({ title: 'Porch' })
+      .expect(201);
+    const sessionId = (created.body as { id: string }).id;
+    const address = server.address() as { port: number };
+    const socket = await LiveSocket.connect(`http://127.0.0.1:${address.port}`);
+    await socket.request('session:join', { sessionId });
+    await request(server)
+      .post(`/api/sessions/${sessionId}/messages`)
+      .send({ content: 'First question' })
+      .expect(201);
+    await socket.waitFor('message.delta');
+    return { sessionId, socket };
+  }
+
+  it('should refuse it with 409 under reject, and store nothing', async () => {
+    const { app, server, close } = await appWith('reject');
+    const { sessionId, socket } = await streamingSession(server);
+    try {
+      const refused = await request(server)
+        .post(`/api/sessions/${sessionId}/messages`)
+        .send({ content: 'Second question' })
+        .expect(409);
+      expect(refused.body).toMatchObject({ success: false, code: 'CONFLICT' });
+      expect(String(refused.body.error)).toMatch(/still answering/);
+      const users = await app
+        .get(DataSource)
+        .query<unknown[]>("SELECT 1 FROM messages WHERE session_id = $1 AND role = 'user'", [
+          sessionId,
+        ]);
+      expect(users).toHaveLength(1);
+    } finally {
+      socket.close();
+      await close();
+    }
+  });
+
+  it('should stop the reply streaming and answer the new message under interrupt', async () => {
+    const { server, close } = await appWith('interrupt');
+    const { sessionId, socket } = await streamingSession(server);
+    try {
+      const first = socket.events<{ runId: string }>('run.started')[0];
+      await request(server)
+        .post(`/api/sessions/${sessionId}/messages`)
+        .send({ content: 'Actually, something else' })
+        .expect(201);
+      const cancelled = await socket.waitFor<{ runId: string }>('run.cancelled');
+      expect(cancelled.runId).toBe(first?.runId);
+      const started = await socket.waitFor<{ runId: string }>(
+        'run.started',
+        (event) => event.runId !== first?.runId,
+      );
+      await socket.waitFor<{ runId: string }>(
+        'run.completed',
+        (event) => event.runId === started.runId,
+      );
+    } finally {
+      socket.close();
+      await close();
+    }
+  }, 30_000);
+});

@@ -42,6 +42,11 @@ const POSTGRES_ERRORS: Readonly<Record<string, PostgresErrorEntry>> = {
   '23505': { kind: 'conflict', cause: 'Conflicts with an existing record' },
   '23503': { kind: 'conflict', cause: 'Refers to a record that does not exist' },
   '40001': { kind: 'conflict', cause: 'Concurrent update, retry the request' },
+  // Raised by the message trigger when AGENT_MULTITASK=reject (migration CreateAgentRuns).
+  RN409: {
+    kind: 'conflict',
+    cause: 'The assistant is still answering in this session: wait for its reply, or cancel it',
+  },
   '22P02': { kind: 'invalid-value', cause: 'Invalid value in request' },
   '22003': { kind: 'invalid-value', cause: 'Number out of range' },
   '22001': { kind: 'invalid-value', cause: 'Value too long' },

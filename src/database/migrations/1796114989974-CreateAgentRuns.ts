@@ -37,19 +37,47 @@ export class CreateAgentRuns1796114989974 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "agent_runs" ADD CONSTRAINT "FK_agent_runs_assistant_message" FOREIGN KEY ("assistant_message_id") REFERENCES "messages"("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
     );
+    // What a user message does while a reply is streaming in its session, per connection
+    // (AGENT_MULTITASK, set through the pool's options): enqueue (answered next, in order),
+    // reject (the insert fails with RN409, a 409), or interrupt (the reply streaming and those
+    // waiting are stopped, this one is answered). Each query in a plpgsql function sees what
+    // committed before it, and the session row is locked by the message insert, so two
+    // messages of one session are decided one after the other.
     await queryRunner.query(`CREATE FUNCTION "agent_queue_run"() RETURNS trigger LANGUAGE plpgsql AS $$
-          DECLARE
-            queued agent_runs%ROWTYPE;
-          BEGIN
-            INSERT INTO agent_runs (session_id, owner_id, user_message_id, user_seq)
-              SELECT NEW.session_id, s.owner_id, NEW.id, NEW.seq FROM sessions s WHERE s.id = NEW.session_id
-              RETURNING * INTO queued;
-            PERFORM pg_notify('agent_events', json_build_object(
-              'type', 'run.queued', 'sessionId', queued.session_id, 'ownerId', queued.owner_id,
-              'runId', queued.id, 'attempt', queued.attempt)::text);
-            RETURN NULL;
-          END
-        $$`);
+      DECLARE
+        queued agent_runs%ROWTYPE;
+        notified integer;
+        mode text := coalesce(nullif(current_setting('renovation.agent_multitask', true), ''), 'enqueue');
+      BEGIN
+        IF mode = 'reject' AND EXISTS (SELECT 1 FROM agent_runs
+            WHERE session_id = NEW.session_id AND status IN ('queued', 'running')) THEN
+          RAISE EXCEPTION 'the assistant is still answering in session %', NEW.session_id
+            USING ERRCODE = 'RN409';
+        END IF;
+        IF mode = 'interrupt' THEN
+          WITH stopped AS (
+            UPDATE agent_runs SET cancel_requested = true
+            WHERE session_id = NEW.session_id AND status = 'running' RETURNING *
+          ) SELECT count(pg_notify('agent_events', json_build_object('type', 'run.cancel_requested',
+              'sessionId', session_id, 'ownerId', owner_id, 'runId', id, 'attempt', attempt)::text))
+            INTO notified FROM stopped;
+          WITH dropped AS (
+            UPDATE agent_runs SET status = 'cancelled', cancel_requested = true, finished_at = now()
+            WHERE session_id = NEW.session_id AND status = 'queued' RETURNING *
+          ) SELECT count(pg_notify('agent_events', json_build_object('type', 'run.cancelled',
+              'sessionId', session_id, 'ownerId', owner_id, 'runId', id, 'attempt', attempt,
+              'messageId', NULL)::text))
+            INTO notified FROM dropped;
+        END IF;
+        INSERT INTO agent_runs (session_id, owner_id, user_message_id, user_seq)
+          SELECT NEW.session_id, s.owner_id, NEW.id, NEW.seq FROM sessions s WHERE s.id = NEW.session_id
+          RETURNING * INTO queued;
+        PERFORM pg_notify('agent_events', json_build_object(
+          'type', 'run.queued', 'sessionId', queued.session_id, 'ownerId', queued.owner_id,
+          'runId', queued.id, 'attempt', queued.attempt)::text);
+        RETURN NULL;
+      END
+    $$`);
     await queryRunner.query(
       `CREATE TRIGGER "TRG_messages_queue_agent_run" AFTER INSERT ON "messages" FOR EACH ROW WHEN (NEW.role = 'user') EXECUTE FUNCTION "agent_queue_run"()`,
     );
