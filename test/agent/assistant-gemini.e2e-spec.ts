@@ -112,6 +112,26 @@ describe('the assistant on Gemini (e2e)', () => {
     }
   });
 
+  it('should fail a reply cut mid-stream without storing half of it, and count it in /metrics', async () => {
+    fake.script({ chunks: ['Half ', 'of a ', 'reply'], cutAfterChunks: 1, chunkDelayMs: 60 });
+    const { sessionId, socket } = await conversation('Tell me about dormers');
+    try {
+      const failed = await socket.waitFor<{ code: string; retryable: boolean }>('run.failed');
+      expect(failed).toMatchObject({ code: 'stream_cut', retryable: false });
+      const roles = await app
+        .get(DataSource)
+        .query<Array<{ role: string }>>('SELECT role FROM messages WHERE session_id = $1', [
+          sessionId,
+        ]);
+      expect(roles).toEqual([{ role: 'user' }]);
+      const metrics = await request(server).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/agent_provider_errors_total\{code="stream_cut"\} 1/);
+      expect(metrics.text).toMatch(/agent_runs_total\{outcome="completed"\} 1/);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('should retry a 503 before the first token and then answer', async () => {
     fake.script({ failFirst: 1, failStatus: 503, chunks: ['Back again.'] });
     const { socket } = await conversation('Are you there?');
