@@ -53,6 +53,10 @@ export interface AppConfig {
     offlineTokensPerSecond: number;
     runTimeoutMs: number;
     concurrency: number;
+    /** A claim lasts this long unless renewed (every third of it); then any replica re-queues it. */
+    leaseMs: number;
+    /** Claims a run may have before an expired lease fails it instead of re-queueing it. */
+    maxAttempts: number;
   };
   /** Bounds of each shutdown phase (src/lifecycle/shutdown-sequence.ts); checked to fit `timeoutMs`. */
   shutdown: {
@@ -119,6 +123,8 @@ function agentSection(env: RawEnv): AppConfig['agent'] {
     offlineTokensPerSecond: env.AGENT_OFFLINE_TOKENS_PER_S,
     runTimeoutMs: env.AGENT_RUN_TIMEOUT_MS,
     concurrency: env.AGENT_CONCURRENCY,
+    leaseMs: env.AGENT_LEASE_MS,
+    maxAttempts: env.AGENT_MAX_ATTEMPTS,
   };
 }
 

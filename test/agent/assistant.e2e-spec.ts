@@ -322,3 +322,64 @@ describe('a message while a reply streams (e2e)', () => {
     }
   }, 30_000);
 });
+
+/** A replica killed mid-reply stops renewing its lease: any other replica takes the run over. */
+describe('a run whose replica died (e2e)', () => {
+  it('should be queued again once its lease expires, answered by the next attempt, once', async () => {
+    const scratch = await createScratchDatabase('lease');
+    const app = await createTestApp({
+      env: {
+        DATABASE_URL: scratch.url,
+        AGENT_RUNS_ENABLED: 'true',
+        AGENT_PROVIDER: 'offline',
+        AGENT_OFFLINE_TOKENS_PER_S: '0',
+      },
+    });
+    const server = app.getHttpServer() as Server;
+    try {
+      const created = await request(server)
+        .post('/api/sessions')
+        .send({ title: 'Shed' })
+        .expect(201);
+      const sessionId = (created.body as { id: string }).id;
+      // The message and a claim by a replica that is gone, committed together: its run is
+      // "running" under a lease that has already run out, and no one here owns it.
+      await app.get(DataSource).transaction(async (manager) => {
+        await manager.query(
+          "INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'Anyone there?')",
+          [sessionId],
+        );
+        await manager.query(
+          `UPDATE agent_runs SET status = 'running', attempt = 1, lease_owner = 'gone',
+             lease_expires_at = now() - interval '1 second', started_at = now(),
+             partial_text = 'half an answ'
+           WHERE session_id = $1`,
+          [sessionId],
+        );
+      });
+
+      const [run] = await (async () => {
+        for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(100)) {
+          const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
+          const list = runs.body as Array<{ status: string; attempt: number }>;
+          if (list[0]?.status === 'completed') {
+            return list;
+          }
+        }
+        throw new Error('the run was not taken over within 15 s');
+      })();
+      expect(run).toMatchObject({ status: 'completed', attempt: 2 });
+      const assistant = await app
+        .get(DataSource)
+        .query<Array<{ content: string }>>(
+          "SELECT content FROM messages WHERE session_id = $1 AND role = 'assistant'",
+          [sessionId],
+        );
+      expect(assistant).toHaveLength(1);
+      expect(assistant[0]?.content).not.toMatch(/^half an answ/);
+    } finally {
+      await app.close();
+      await scratch.drop();
+    }
+  }, 30_000);
+});

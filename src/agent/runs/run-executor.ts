@@ -11,6 +11,7 @@ import {
   appendDeltaStatement,
   finishWithMessageStatement,
   finishWithoutMessageStatement,
+  heartbeatStatement,
   requeueRunStatement,
   type RunRow,
 } from '../sql/run.sql';
@@ -59,12 +60,30 @@ export class RunExecutor {
       controller.abort(new Error(`run ${why}`));
     };
     const deadline = setTimeout(() => stop('timeout'), runTimeoutMs);
+    // unref'd: the run itself (its request to the model) is what keeps the process busy.
+    const heartbeat = setInterval(() => this.renewLease(run, leaseMs), leaseMs / 3).unref();
     const done = this.execute(run, controller.signal, () => reason, leaseMs)
       .catch((error: unknown) =>
         this.logger.error({ err: error, runId: run.id }, `run ${run.id} could not be ended`),
       )
-      .finally(() => clearTimeout(deadline));
+      .finally(() => {
+        clearTimeout(deadline);
+        clearInterval(heartbeat);
+      });
     return { run, stop, done };
+  }
+
+  private renewLease(run: RunRow, leaseMs: number): void {
+    queryRows(this.dataSource.manager, heartbeatStatement(run.id, run.attempt, leaseMs)).then(
+      (rows) => {
+        if (rows.length === 0) {
+          this.logger.warn(
+            `run ${run.id} attempt ${run.attempt} was taken over by another claim: fenced off, it writes nothing more`,
+          );
+        }
+      },
+      (error: unknown) => this.logger.warn({ err: error }, `run ${run.id}: lease not renewed`),
+    );
   }
 
   private async execute(

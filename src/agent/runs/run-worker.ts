@@ -10,14 +10,13 @@ import { LifecycleState } from '../../lifecycle/lifecycle-state';
 import { ShutdownStage, ShutdownSteps } from '../../lifecycle/shutdown-steps';
 import { AgentEvents } from '../events/agent-events';
 import { ConversationGraph } from '../graph/conversation-graph';
-import { claimNextRunStatement } from '../sql/run.sql';
+import { claimNextRunStatement, sweepExpiredStatement } from '../sql/run.sql';
 import { RunExecutor, type RunHandle } from './run-executor';
+import { RunStatus } from './run-status';
 import { RunsService } from './runs.service';
 
 /** A safety net under NOTIFY: a replica also looks for queued runs this often. */
 const POLL_INTERVAL_MS = 2000;
-/** How long a claim holds without a write; every delta renews it. */
-const LEASE_MS = 30_000;
 /** At shutdown, how long running replies get to end on their own before they are handed back. */
 const FINISH_GRACE_MS = 1000;
 
@@ -88,6 +87,7 @@ export class RunWorker implements OnApplicationBootstrap {
     });
     // unref'd: a poll never keeps the process alive.
     this.poller = setInterval(() => {
+      void this.sweep();
       this.claimWhileFree();
       void this.count();
     }, POLL_INTERVAL_MS).unref();
@@ -106,7 +106,7 @@ export class RunWorker implements OnApplicationBootstrap {
       if (run === undefined) {
         return;
       }
-      const handle = this.executor.start(run, this.config.runTimeoutMs, LEASE_MS);
+      const handle = this.executor.start(run, this.config.runTimeoutMs, this.config.leaseMs);
       this.running.set(run.id, handle);
       void handle.done.finally(() => {
         this.running.delete(run.id);
@@ -119,7 +119,7 @@ export class RunWorker implements OnApplicationBootstrap {
     try {
       const [run] = await queryRows(
         this.dataSource.manager,
-        claimNextRunStatement(this.owner, LEASE_MS),
+        claimNextRunStatement(this.owner, this.config.leaseMs),
       );
       return run;
     } catch (error) {
@@ -132,6 +132,23 @@ export class RunWorker implements OnApplicationBootstrap {
       }
       this.logger.warn({ err: error }, 'claiming a run failed; retrying on the next poll');
       return undefined;
+    }
+  }
+
+  /** Any replica re-queues the runs whose replica stopped renewing their lease. */
+  private async sweep(): Promise<void> {
+    try {
+      const swept = await queryRows(
+        this.dataSource.manager,
+        sweepExpiredStatement(this.config.maxAttempts),
+      );
+      swept.forEach((run) =>
+        this.logger.warn(
+          `run ${run.id}: lease of attempt ${run.attempt} expired; ${run.status === RunStatus.FAILED ? 'failed after its last attempt' : 'queued again'}`,
+        ),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'sweeping expired runs failed; retrying on the next poll');
     }
   }
 

@@ -261,3 +261,46 @@ export function requeueRunStatement(runId: string, attempt: number): SqlStatemen
     parameters: [runId, attempt],
   };
 }
+
+/** Renews a running run's lease: its replica is alive, even while the model has said nothing yet. */
+export function heartbeatStatement(
+  runId: string,
+  attempt: number,
+  leaseMs: number,
+): SqlStatement<{ id: string }> {
+  return {
+    sql: `UPDATE agent_runs SET lease_expires_at = now() + $3 * interval '1 millisecond'
+      WHERE id = $1 AND attempt = $2 AND status = 'running' RETURNING id`,
+    parameters: [runId, attempt, leaseMs],
+  };
+}
+
+/**
+ * Runs whose lease expired (their replica was killed, froze, or lost the database) go back to the
+ * queue, or fail once they have had `maxAttempts` claims: a run never blocks its session forever.
+ * The next claim raises the attempt, so the old attempt, if it is still alive, is fenced off.
+ */
+export function sweepExpiredStatement(maxAttempts: number): SqlStatement<RunRow> {
+  const exhausted = 'r.attempt >= $1';
+  return {
+    sql: `WITH expired AS (
+        SELECT id FROM agent_runs WHERE status = 'running' AND lease_expires_at < now()
+        FOR UPDATE SKIP LOCKED
+      ), run AS (
+        UPDATE agent_runs r SET
+          status = CASE WHEN ${exhausted} THEN 'failed'::agent_run_status ELSE 'queued'::agent_run_status END,
+          error_code = CASE WHEN ${exhausted} THEN 'lease_expired' ELSE r.error_code END,
+          error_retryable = CASE WHEN ${exhausted} THEN false ELSE r.error_retryable END,
+          finished_at = CASE WHEN ${exhausted} THEN now() ELSE r.finished_at END,
+          lease_owner = NULL, lease_expires_at = NULL
+        FROM expired WHERE r.id = expired.id
+        RETURNING r.*
+      ), notified AS MATERIALIZED (
+        SELECT CASE WHEN run.status = 'failed'
+          THEN ${notifyRun('run.failed', ", 'code', run.error_code, 'retryable', false")}
+          ELSE ${notifyRun('run.queued')} END FROM run
+      )
+      SELECT ${RUN_COLUMNS}, (SELECT count(*) FROM notified) AS notified FROM run`,
+    parameters: [maxAttempts],
+  };
+}
