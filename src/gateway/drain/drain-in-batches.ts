@@ -37,19 +37,15 @@ export async function drainInBatches<Client>(
   if (target.notify !== undefined) {
     clients.forEach((client) => target.notify?.(client));
   }
-  const timers: NodeJS.Timeout[] = [];
-  for (const batch of jitteredBatches(
+  // Even the first batch waits for a timer (0 ms for one client): a close in the same tick as
+  // the notice can overtake it on the wire, and the client would never read its notice.
+  const timers = jitteredBatches(
     clients,
     CLOSE_BATCHES,
     closeWindowMs(clients.length, deadlineMs),
-  )) {
-    const closeBatch = (): void => batch.items.forEach((client) => target.close(client));
-    if (batch.atMs === 0) {
-      closeBatch();
-    } else {
-      timers.push(setTimeout(closeBatch, batch.atMs));
-    }
-  }
+  ).map((batch) =>
+    setTimeout(() => batch.items.forEach((client) => target.close(client)), batch.atMs),
+  );
   const allGone = await settlesWithin(
     Promise.all(clients.map((client) => target.closed(client))),
     deadlineMs,
