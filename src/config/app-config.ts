@@ -53,6 +53,8 @@ export interface AppConfig {
     offlineTokensPerSecond: number;
     runTimeoutMs: number;
     concurrency: number;
+    /** At shutdown, how long replies still streaming get to end before they are handed over. */
+    drainMs: number;
     /** A claim lasts this long unless renewed (every third of it); then any replica re-queues it. */
     leaseMs: number;
     /** Claims a run may have before an expired lease fails it instead of re-queueing it. */
@@ -123,6 +125,7 @@ function agentSection(env: RawEnv): AppConfig['agent'] {
     offlineTokensPerSecond: env.AGENT_OFFLINE_TOKENS_PER_S,
     runTimeoutMs: env.AGENT_RUN_TIMEOUT_MS,
     concurrency: env.AGENT_CONCURRENCY,
+    drainMs: env.AGENT_DRAIN_MS,
     leaseMs: env.AGENT_LEASE_MS,
     maxAttempts: env.AGENT_MAX_ATTEMPTS,
   };

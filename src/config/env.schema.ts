@@ -101,6 +101,7 @@ export const envSchema = z.object({
   AGENT_REQUEST_TIMEOUT_MS: milliseconds('AGENT_REQUEST_TIMEOUT_MS').default(60000),
   AGENT_RUN_TIMEOUT_MS: milliseconds('AGENT_RUN_TIMEOUT_MS').default(120000),
   AGENT_MULTITASK: z.enum(['enqueue', 'reject', 'interrupt']).default('enqueue'),
+  AGENT_DRAIN_MS: milliseconds('AGENT_DRAIN_MS').default(1000),
   AGENT_LEASE_MS: milliseconds('AGENT_LEASE_MS').default(30000),
   AGENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),

@@ -67,6 +67,7 @@ export interface ServerToClientEvents {
   resync: (event: ResyncEvent) => void;
   'message.delta': (event: AgentLiveEventData<'message.delta'>) => void;
   'run.started': (event: AgentLiveEventData<'run.started'>) => void;
+  'run.interrupted': (event: AgentLiveEventData<'run.interrupted'>) => void;
   'run.completed': (event: AgentLiveEventData<'run.completed'>) => void;
   'run.failed': (event: AgentLiveEventData<'run.failed'>) => void;
   'run.cancelled': (event: AgentLiveEventData<'run.cancelled'>) => void;

@@ -51,11 +51,16 @@ function loadConfig(env: Record<string, string>): AppConfig {
 }
 
 /** Every phase of the shutdown at its bound, with one cleanup step per stage. */
+/**
+ * The shutdown's worst case with the steps a deployed replica registers: one per stage, plus the
+ * assistant's hand-back of its replies (AGENT_DRAIN_MS and one step) when it answers runs.
+ */
 function worstCaseMs(config: AppConfig): number {
-  const { shutdown } = config;
+  const { shutdown, agent } = config;
+  const handBack = agent.runsEnabled ? [agent.drainMs + shutdown.stepTimeoutMs] : [];
   return worstCaseShutdownMs({
     ...shutdown,
-    stepTimeoutsMs: CLEANUP_STAGES.map(() => shutdown.stepTimeoutMs),
+    stepTimeoutsMs: [...handBack, ...CLEANUP_STAGES.map(() => shutdown.stepTimeoutMs)],
   });
 }
 

@@ -99,6 +99,7 @@ export class LiveEventSource {
     'shutdown',
     'message.delta',
     'run.started',
+    'run.interrupted',
     'run.completed',
     'run.failed',
     'run.cancelled',

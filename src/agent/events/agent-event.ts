@@ -13,7 +13,7 @@ interface RunRef {
 }
 
 export type AgentEvent =
-  | ({ type: 'run.queued' | 'run.started' | 'run.cancel_requested' } & RunRef)
+  | ({ type: 'run.queued' | 'run.started' | 'run.interrupted' | 'run.cancel_requested' } & RunRef)
   | ({ type: 'message.delta'; offset: number; text: string } & RunRef)
   | ({ type: 'run.completed'; messageId: string; seq: string } & RunRef)
   | ({ type: 'run.failed'; code: string; retryable: boolean } & RunRef)
@@ -26,6 +26,7 @@ export const AGENT_EVENTS_CHANNEL = 'agent_events';
 const TYPES: ReadonlySet<string> = new Set<AgentEventType>([
   'run.queued',
   'run.started',
+  'run.interrupted',
   'run.cancel_requested',
   'message.delta',
   'run.completed',

@@ -17,8 +17,6 @@ import { RunsService } from './runs.service';
 
 /** A safety net under NOTIFY: a replica also looks for queued runs this often. */
 const POLL_INTERVAL_MS = 2000;
-/** At shutdown, how long running replies get to end on their own before they are handed back. */
-const FINISH_GRACE_MS = 1000;
 
 /**
  * Claims queued runs on this replica, up to AGENT_CONCURRENCY at a time, when a run is queued or
@@ -54,6 +52,9 @@ export class RunWorker implements OnApplicationBootstrap {
     steps.register({
       name: 'hand back assistant runs',
       stage: ShutdownStage.FLUSH_WRITES,
+      // AGENT_DRAIN_MS to finish, then one step's time to stop and hand back what is left: its
+      // own bound, which the boot-time budget check adds up with the other steps.
+      timeoutMs: this.config.drainMs + config.getOrThrow('shutdown', { infer: true }).stepTimeoutMs,
       run: () => this.handBack(),
     });
     steps.register({
@@ -167,7 +168,7 @@ export class RunWorker implements OnApplicationBootstrap {
       return;
     }
     const allDone = Promise.all(handles.map((handle) => handle.done));
-    if (await settlesWithin(allDone, FINISH_GRACE_MS)) {
+    if (await settlesWithin(allDone, this.config.drainMs)) {
       return;
     }
     for (const handle of this.running.values()) {

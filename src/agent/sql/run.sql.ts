@@ -247,8 +247,9 @@ export function runCountsStatement(): SqlStatement<{ queued: string; running: st
 }
 
 /**
- * Hands a running run back to the queue (this replica is shutting down): its next attempt starts
- * the reply again, and clients drop the old attempt's text when they see the new `run.started`.
+ * Hands a running run back to the queue (this replica is shutting down) and tells clients
+ * (`run.interrupted`): its next attempt, on whichever replica claims it at once, starts the reply
+ * again, and clients drop the old attempt's text when they see the new `run.started`.
  */
 export function requeueRunStatement(runId: string, attempt: number): SqlStatement<{ id: string }> {
   return {
@@ -256,8 +257,10 @@ export function requeueRunStatement(runId: string, attempt: number): SqlStatemen
         UPDATE agent_runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $1 AND attempt = $2 AND status = 'running'
         RETURNING *
-      ), notified AS MATERIALIZED (SELECT ${notifyRun('run.queued')} FROM run)
-      SELECT run.id, (SELECT count(*) FROM notified) AS notified FROM run`,
+      ), interrupted AS MATERIALIZED (SELECT ${notifyRun('run.interrupted')} FROM run),
+      notified AS MATERIALIZED (SELECT ${notifyRun('run.queued')} FROM run)
+      SELECT run.id, (SELECT count(*) FROM interrupted) + (SELECT count(*) FROM notified) AS notified
+      FROM run`,
     parameters: [runId, attempt],
   };
 }

@@ -197,6 +197,9 @@ function emitTo(target: Emitter | ReturnType<GatewayServer['to']>, event: Sessio
     case 'run.started':
       target.emit(event.type, event.data);
       return;
+    case 'run.interrupted':
+      target.emit(event.type, event.data);
+      return;
     case 'run.completed':
       target.emit(event.type, event.data);
       return;
