@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { Subject } from 'rxjs';
+import { filter, map, type Observable, Subject } from 'rxjs';
 
 export interface Notification {
   channel: string;
@@ -28,6 +28,18 @@ export class NotificationListener {
   private backoffMs = MIN_BACKOFF_MS;
 
   readonly notifications$ = new Subject<Notification>();
+
+  /**
+   * One channel's events, parsed by `parse` (null: not an event, dropped), in the order Postgres
+   * delivered them. Each feature that publishes on a channel reads it this way.
+   */
+  events$<T>(channel: string, parse: (payload: string) => T | null): Observable<T> {
+    return this.notifications$.pipe(
+      filter((notification) => notification.channel === channel),
+      map((notification) => parse(notification.payload)),
+      filter((event): event is T => event !== null),
+    );
+  }
   readonly reconnected$ = new Subject<void>();
 
   constructor(private readonly url: string) {}

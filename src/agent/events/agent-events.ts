@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { filter, map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { NotificationListener } from '../../database/notification-listener';
 import { AGENT_EVENTS_CHANNEL, type AgentEvent, parseAgentEvent } from './agent-event';
 
@@ -12,11 +12,7 @@ export class AgentEvents implements OnModuleInit {
   readonly events$: Observable<AgentEvent>;
 
   constructor(private readonly listener: NotificationListener) {
-    this.events$ = listener.notifications$.pipe(
-      filter((notification) => notification.channel === AGENT_EVENTS_CHANNEL),
-      map((notification) => parseAgentEvent(notification.payload)),
-      filter((event): event is AgentEvent => event !== null),
-    );
+    this.events$ = listener.events$(AGENT_EVENTS_CHANNEL, parseAgentEvent);
   }
 
   onModuleInit(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { filter, map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { NotificationListener } from '../../database/notification-listener';
 import { type DomainEvent, parseDomainEvent } from './domain-event';
 import { DOMAIN_EVENTS_CHANNEL } from './domain-events-channel';
@@ -19,11 +19,7 @@ export class DomainEvents implements OnModuleInit {
   readonly reconnected$: Observable<void>;
 
   constructor(private readonly listener: NotificationListener) {
-    this.events$ = listener.notifications$.pipe(
-      filter((notification) => notification.channel === DOMAIN_EVENTS_CHANNEL),
-      map((notification) => parseDomainEvent(notification.payload)),
-      filter((event): event is DomainEvent => event !== null),
-    );
+    this.events$ = listener.events$(DOMAIN_EVENTS_CHANNEL, parseDomainEvent);
     this.reconnected$ = listener.reconnected$;
   }
 
