@@ -21,6 +21,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { AGENT_EVENTS_CHANNEL } from '../src/agent/events/agent-event';
+import { DOMAIN_EVENTS_CHANNEL } from '../src/sessions/events/domain-events-channel';
 import { createDatabase } from '../test/support/create-database';
 import {
   eventually,
@@ -75,11 +77,13 @@ type Arrivals = Map<string, number>;
 const deltaKey = (delta: Delta): string => `${delta.runId}:${delta.attempt}:${delta.offset}`;
 
 /**
- * This script's own LISTEN on the assistant's channel: it sees every NOTIFY about when the servers'
- * listeners do, so it counts the delta rate and marks when each delta left Postgres.
+ * This script's own LISTEN on the servers' channels: it hears every NOTIFY about when the servers'
+ * listeners do, so it counts the delta rate (and all NOTIFYs: runs starting and ending, messages)
+ * and marks when each delta left Postgres.
  */
 class NotifyWatch {
   deltas = 0;
+  notifies = 0;
   readonly arrivals: Arrivals = new Map();
   /** When each probe write's own NOTIFY was heard, by the probe row's id. */
   readonly probesHeard = new Map<string, number>();
@@ -89,6 +93,10 @@ class NotifyWatch {
     client.on('notification', (notification) => {
       if (notification.channel === PROBE_CHANNEL) {
         this.probesHeard.set(notification.payload ?? '', performance.now());
+        return;
+      }
+      this.notifies += 1;
+      if (notification.channel !== AGENT_EVENTS_CHANNEL) {
         return;
       }
       const event = JSON.parse(notification.payload ?? '{}') as Delta & {
@@ -107,7 +115,9 @@ class NotifyWatch {
   static async listen(url: string): Promise<NotifyWatch> {
     const client = new Client({ connectionString: url });
     await client.connect();
-    await client.query(`LISTEN agent_events; LISTEN ${PROBE_CHANNEL}`);
+    await client.query(
+      `LISTEN ${AGENT_EVENTS_CHANNEL}; LISTEN ${DOMAIN_EVENTS_CHANNEL}; LISTEN ${PROBE_CHANNEL}`,
+    );
     return new NotifyWatch(client);
   }
 
@@ -256,13 +266,20 @@ async function runsOf(url: string, sessionId: string): Promise<Run[]> {
   return (await response.json()) as Run[];
 }
 
-/** Part 1: one reply per conversation, all posted at once through A. */
-async function measureReplies(
+interface Streamed {
+  postedAt: Map<Conversation, number>;
+  elapsedMs: number;
+  inTime: boolean;
+  /** CPU ms each server used from the first POST to the last reply (or the timeout). */
+  cpu: { a: number; b: number };
+}
+
+/** Posts one user message per conversation through A, all at once, and waits for every reply. */
+async function postAllAndWait(
   urlA: string,
   conversations: Conversation[],
-  arrivals: { onA: Arrivals; onB: Arrivals; postgres: Arrivals },
   pids: { a: number; b: number },
-): Promise<void> {
+): Promise<Streamed> {
   const cpuBefore = { a: cpuMs(pids.a), b: cpuMs(pids.b) };
   const started = performance.now();
   const postedAt = new Map<Conversation, number>();
@@ -280,26 +297,46 @@ async function measureReplies(
     () => true,
     () => false,
   );
-  const elapsedMs = performance.now() - started;
-  const cpu = { a: cpuMs(pids.a) - cpuBefore.a, b: cpuMs(pids.b) - cpuBefore.b };
+  return {
+    postedAt,
+    elapsedMs: performance.now() - started,
+    inTime,
+    cpu: { a: cpuMs(pids.a) - cpuBefore.a, b: cpuMs(pids.b) - cpuBefore.b },
+  };
+}
 
+function rebuildSummary(conversations: Conversation[]): string {
+  const sockets = conversations.flatMap((c) => [c.onA, c.onB]);
+  const streams = conversations.flatMap((c) => c.streams);
+  const rebuilt = [...sockets, ...streams].map((client) => rebuild(client.received));
+  const sum = (field: 'gaps' | 'duplicates' | 'tailChars'): number =>
+    rebuilt.reduce((total, r) => total + r[field], 0);
+  return (
+    `rebuilt exactly: ${rebuilt.filter((r) => r.completed && r.exact).length}/${rebuilt.length} ` +
+    `clients (${sockets.length} socket.io, ${streams.length} SSE); gaps ${sum('gaps')}, ` +
+    `duplicates ${sum('duplicates')}, unflushed tail ${sum('tailChars')} chars in all`
+  );
+}
+
+/** The replies: one per conversation, all posted at once through A, as each client saw them. */
+async function measureReplies(
+  urlA: string,
+  conversations: Conversation[],
+  arrivals: { onA: Arrivals; onB: Arrivals; postgres: Arrivals },
+  pids: { a: number; b: number },
+): Promise<void> {
+  const { postedAt, elapsedMs, inTime, cpu } = await postAllAndWait(urlA, conversations, pids);
   const firstTokens = conversations.flatMap((c) => {
     const at = firstDeltaAt(c.onB, arrivals.onB);
     return at === undefined ? [] : [at - postedAt.get(c)!];
   });
   const runs = (await Promise.all(conversations.map((c) => runsOf(urlA, c.sessionId)))).flat();
-  const serverFirstTokens = runs.flatMap((run) =>
-    run.firstTokenAt === null ? [] : [Date.parse(run.firstTokenAt) - Date.parse(run.createdAt)],
-  );
-  const queueWaits = runs.flatMap((run) =>
-    run.startedAt === null ? [] : [Date.parse(run.startedAt) - Date.parse(run.createdAt)],
-  );
+  const sinceCreated = (at: string | null, run: Run): number[] =>
+    at === null ? [] : [Date.parse(at) - Date.parse(run.createdAt)];
   const tokens = runs.reduce((sum, run) => sum + (run.outputTokens ?? 0), 0);
-  const clients = conversations.flatMap((c) => [c.onA, c.onB, ...c.streams]);
-  const rebuilt = clients.map((client) => rebuild(client.received));
-  const sum = (field: 'gaps' | 'duplicates' | 'tailChars'): number =>
-    rebuilt.reduce((total, r) => total + r[field], 0);
   const incomplete = conversations.filter((c) => c.onB.events('run.completed').length === 0);
+  const perToken = (used: number): string =>
+    `${Math.round(used)} ms = ${((used / tokens) * 1000).toFixed(0)} µs/token`;
 
   console.log(
     `replies: ${CONVERSATIONS} conversations at ${TOKENS_PER_S} tokens/s, posted at once through A, ` +
@@ -309,9 +346,13 @@ async function measureReplies(
   incomplete.forEach((c) => console.log(`  not completed: session ${c.sessionId}`));
   console.log(`  time to first token, POST sent → first delta at B: ${summarise(firstTokens)}`);
   console.log(
-    `  time to first token, server first_token_at − created_at: ${summarise(serverFirstTokens)}`,
+    `  time to first token, server first_token_at − created_at: ` +
+      summarise(runs.flatMap((run) => sinceCreated(run.firstTokenAt, run))),
   );
-  console.log(`    of which queued, server started_at − created_at: ${summarise(queueWaits)}`);
+  console.log(
+    `    of which queued, server started_at − created_at: ` +
+      summarise(runs.flatMap((run) => sinceCreated(run.startedAt, run))),
+  );
   console.log(
     `  delta at B − same delta at this script's LISTEN: ${summarise(differences(arrivals.onB, arrivals.postgres))}`,
   );
@@ -321,15 +362,10 @@ async function measureReplies(
   console.log(
     `  interval between a run's deltas at B: ${summarise(intervalsPerRun(arrivals.onB))}`,
   );
-  console.log(
-    `  rebuilt exactly: ${rebuilt.filter((r) => r.completed && r.exact).length}/${clients.length} clients ` +
-      `(${conversations.length * 2} socket.io, ${clients.length - conversations.length * 2} SSE); ` +
-      `gaps ${sum('gaps')}, duplicates ${sum('duplicates')}, unflushed tail ${sum('tailChars')} chars in all`,
-  );
+  console.log(`  ${rebuildSummary(conversations)}`);
   console.log(
     `  CPU while streaming ${tokens} tokens (${arrivals.postgres.size} deltas): ` +
-      `A ${Math.round(cpu.a)} ms = ${((cpu.a / tokens) * 1000).toFixed(0)} µs/token, ` +
-      `B ${Math.round(cpu.b)} ms = ${((cpu.b / tokens) * 1000).toFixed(0)} µs/token`,
+      `A ${perToken(cpu.a)}, B ${perToken(cpu.b)}`,
   );
 }
 
@@ -389,6 +425,7 @@ async function keepStreaming(
 interface Step {
   streaming: number;
   deltasPerS: number;
+  notifiesPerS: number;
   probes: Probes;
   cpuA: number;
   cpuB: number;
@@ -407,6 +444,7 @@ async function sweepStep(
   await sleep(RAMP_MS);
   const before = {
     deltas: watch.deltas,
+    notifies: watch.notifies,
     a: cpuMs(pids.a),
     b: cpuMs(pids.b),
     at: performance.now(),
@@ -416,6 +454,7 @@ async function sweepStep(
   const step: Step = {
     streaming: sessionIds.length,
     deltasPerS: (watch.deltas - before.deltas) / seconds,
+    notifiesPerS: (watch.notifies - before.notifies) / seconds,
     probes,
     cpuA: (cpuMs(pids.a) - before.a) / 10 / seconds,
     cpuB: (cpuMs(pids.b) - before.b) / 10 / seconds,
@@ -433,24 +472,40 @@ function printSweep(steps: Step[]): void {
       `per step, replies at ${TOKENS_PER_S} tokens/s; p50 / p99 in ms`,
   );
   console.log(
-    '  streaming | deltas/s | write+notify  |  plain write  | notify heard  | CPU A % | CPU B %',
+    '  streaming | deltas/s | all NOTIFY/s | write+notify  |  plain write  | notify heard  | CPU A % | CPU B %',
   );
   for (const step of steps) {
     console.log(
       `  ${String(step.streaming).padStart(9)} | ${step.deltasPerS.toFixed(0).padStart(8)} | ` +
+        `${step.notifiesPerS.toFixed(0).padStart(12)} | ` +
         `${pair(step.probes.notify)} | ${pair(step.probes.plain)} | ${pair(step.probes.heard)} | ` +
         `${step.cpuA.toFixed(0).padStart(7)} | ${step.cpuB.toFixed(0).padStart(7)}`,
     );
   }
-  const p99 = (step: Step): number => quantile(step.probes.notify, 99);
+  const p99 = (values: number[]): number => quantile(values, 99);
   const [idle] = steps;
-  const hurting = idle && steps.find((step) => p99(step) > 2 * p99(idle));
+  const hurting =
+    idle && steps.find((step) => p99(step.probes.notify) > 2 * p99(idle.probes.notify));
   console.log(
     hurting === undefined
       ? "  write+notify p99 stayed within 2× the first step's throughout"
-      : `  write+notify p99 first beyond 2× the first step's (${p99(idle!).toFixed(2)} ms) ` +
+      : `  write+notify p99 first beyond 2× the first step's (${p99(idle!.probes.notify).toFixed(2)} ms) ` +
           `at ${hurting.deltasPerS.toFixed(0)} deltas/s (${hurting.streaming} streaming)`,
   );
+  // The same write without a NOTIFY, in the same step, as the control: it slows down with the
+  // machine's load and WAL flushes, but not with the NOTIFY lock.
+  const beyondControl = steps.find((step) => p99(step.probes.notify) > 2 * p99(step.probes.plain));
+  console.log(
+    beyondControl === undefined
+      ? "  write+notify p99 stayed within 2× the same step's plain write throughout"
+      : `  write+notify p99 first beyond 2× the same step's plain write at ` +
+          `${beyondControl.deltasPerS.toFixed(0)} deltas/s (${beyondControl.streaming} streaming)`,
+  );
+}
+
+/** Warnings and errors a server logged (pino levels: 40 warn, 50 error, 60 fatal). */
+function warnings(server: ServerProcess): number {
+  return server.lines.filter((line) => (line.level ?? 0) >= 40).length;
 }
 
 async function main(): Promise<void> {
@@ -484,7 +539,11 @@ async function main(): Promise<void> {
       'CREATE TABLE bench_probe (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())',
     );
 
-    const arrivals = { onA: new Map(), onB: new Map(), postgres: watch.arrivals };
+    const arrivals = {
+      onA: new Map<string, number>(),
+      onB: new Map<string, number>(),
+      postgres: watch.arrivals,
+    };
     const conversations: Conversation[] = [];
     for (let index = 0; index < CONVERSATIONS; index += 1) {
       const conversation = await openConversation(urlA, urlB, index < STREAMS, arrivals);
@@ -505,6 +564,7 @@ async function main(): Promise<void> {
       steps.push(await sweepStep(urlA, sessionIds.slice(0, count), watch, prober, pids));
     }
     printSweep(steps);
+    console.log(`server warnings and errors logged: A ${warnings(a)}, B ${warnings(b)}`);
   } finally {
     clients.forEach((client) => client.close());
     await Promise.all(pgClients.map((client) => client.end().catch(() => undefined)));
