@@ -105,6 +105,14 @@ describe('the assistant (e2e)', () => {
         .get(DataSource)
         .query('SELECT role FROM messages WHERE session_id = $1 ORDER BY seq', [sessionId]);
       expect(stored).toEqual([{ role: 'user' }, { role: 'assistant' }]);
+      // The conversation's thread is the session, checkpointed in its own schema.
+      const [checkpoints] = await app
+        .get(DataSource)
+        .query<Array<{ count: string }>>(
+          'SELECT count(*) FROM agent_checkpoints.checkpoints WHERE thread_id = $1',
+          [sessionId],
+        );
+      expect(Number(checkpoints?.count)).toBeGreaterThan(0);
       const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
       expect(runs.body).toEqual([
         expect.objectContaining({
