@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually, LiveSocket } from '../support/live-clients';
-import { runsOf, storedRuns, until } from '../support/run-state';
+import { runsOf, storedRuns, threadForks, until } from '../support/run-state';
 import { createScratchDatabase } from '../support/scratch-database';
 import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import type { CreatedDatabase } from '../support/create-database';
@@ -61,6 +61,42 @@ function rebuild(deltas: readonly Delta[]): string {
   return text;
 }
 
+const TITLE = 'Attic conversion';
+const QUESTION = 'How do I insulate an attic?';
+
+async function askInNewSession(url: string): Promise<string> {
+  const { id } = await postJson<{ id: string }>(`${url}/api/sessions`, { title: TITLE });
+  await postJson(`${url}/api/sessions/${id}/messages`, { content: QUESTION });
+  return id;
+}
+
+/** Waits for the session's first run to complete, asks `followUp` if given, and waits for it. */
+async function answered(url: string, sessionId: string, runs: number, followUp?: string) {
+  await until(
+    () => runsOf(url, sessionId),
+    (list) => list.at(-1)?.status === 'completed',
+    'the first question answered',
+  );
+  if (followUp !== undefined) {
+    await postJson(`${url}/api/sessions/${sessionId}/messages`, { content: followUp });
+  }
+  return until(
+    () => runsOf(url, sessionId),
+    (list) => list.length === runs && list.every((run) => run.status === 'completed'),
+    'every question answered',
+  );
+}
+
+/**
+ * The input tokens the offline model counts (system prompt and every message of the conversation
+ * it is given) for the same conversation answered without a fault: what a resumed run must match.
+ */
+async function inputTokensAnsweredAtOnce(url: string, followUp?: string): Promise<number | null> {
+  const sessionId = await askInNewSession(url);
+  const [run] = await answered(url, sessionId, followUp === undefined ? 1 : 2, followUp);
+  return run?.inputTokens ?? null;
+}
+
 /**
  * Replica A streams a reply; a socket.io client watches it through replica B; then A goes away
  * (or freezes) mid-reply. Whatever A's fate, B ends the run and the reply is stored exactly once.
@@ -82,18 +118,17 @@ async function replyStreamingOnA(
     AGENT_RUNS_ENABLED: 'true',
     ...envA,
   });
-  const { id: sessionId } = await postJson<{ id: string }>(`${urlA}/api/sessions`, {
-    title: 'Attic conversion',
-  });
-  await postJson(`${urlA}/api/sessions/${sessionId}/messages`, {
-    content: 'How do I insulate an attic?',
-  });
+  const sessionId = await askInNewSession(urlA);
   const [run] = await until(
     () => runsOf(urlA, sessionId),
     (runs) => runs[0]?.status === 'running',
     'A to claim the run',
   );
-  const { server: b, url: urlB } = await startReplica(databaseUrl, { AGENT_RUNS_ENABLED: 'true' });
+  // Faster than A: it only has to finish what A started, and answer the baselines below.
+  const { server: b, url: urlB } = await startReplica(databaseUrl, {
+    AGENT_RUNS_ENABLED: 'true',
+    AGENT_OFFLINE_TOKENS_PER_S: '40',
+  });
   const client = await LiveSocket.connect(urlB);
   const ack = await client.request<{ activeRun?: RunEvent }>('session:join', { sessionId });
   expect(ack.activeRun).toMatchObject({ runId: run?.id, attempt: 1 });
@@ -262,5 +297,66 @@ describe('a replica frozen past its lease mid-reply', () => {
     const stored = await storedRuns(scratch.url, sessionId);
     expect(stored.runs).toEqual([expect.objectContaining({ status: 'completed', attempt: 2 })]);
     expect(stored.assistantMessages).toEqual([{ id: reply.id, session_id: sessionId }]);
+  }, 60_000);
+});
+
+/**
+ * The model's view of the conversation (its LangGraph thread, checkpointed per session) must not
+ * depend on how many attempts a run took. The offline model reports as input tokens the system
+ * prompt plus every message it was given, so a run's inputTokens, compared with the same
+ * conversation answered without a fault, shows what the thread held.
+ */
+describe('the conversation the model is given after a takeover', () => {
+  let scratch: CreatedDatabase | undefined;
+  let client: LiveSocket | undefined;
+  let frozen: ServerProcess | undefined;
+
+  afterEach(async () => {
+    frozen?.kill('SIGCONT');
+    frozen = undefined;
+    client?.close();
+    await stopStartedServers();
+    await scratch?.drop();
+  });
+
+  it('should hold the question once when the reply was handed over at shutdown', async () => {
+    scratch = await createScratchDatabase('durable_thread_term');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_DRAIN_MS: '300' });
+    client = streaming.client;
+    const { a, urlB, sessionId } = streaming;
+
+    a.kill('SIGTERM');
+    const [resumed] = await answered(urlB, sessionId, 1);
+
+    expect(resumed).toMatchObject({ attempt: 2 });
+    // Attempt 1 had checkpointed the question before it was stopped: attempt 2 must not add it
+    // again.
+    expect(resumed?.inputTokens).toBe(await inputTokensAnsweredAtOnce(urlB));
+  }, 60_000);
+
+  it('should hold the question once, and no reply from the fenced attempt, after a freeze', async () => {
+    scratch = await createScratchDatabase('durable_thread_freeze');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
+    client = streaming.client;
+    const { a, urlB, sessionId, runId } = streaming;
+
+    a.kill('SIGSTOP');
+    frozen = a;
+    await eventually(
+      () => client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
+      'a delta of attempt 2 on B',
+      HANG_MS,
+    );
+    a.kill('SIGCONT');
+    frozen = undefined;
+    // The stale attempt runs to its end on A (refused its message) before the follow-up is asked.
+    await a.waitFor(logged(`run ${runId} attempt 1 is no longer running: nothing stored`), HANG_MS);
+    const [followUp] = await answered(urlB, sessionId, 2, 'And the floor?');
+
+    // A fenced attempt must leave the thread alone: only the attempt that stored the reply writes
+    // it, so the thread never forks into two versions of one turn.
+    expect(await threadForks(scratch.url, sessionId)).toBe(0);
+    // The follow-up's model sees question, reply, follow-up: as if nothing had happened.
+    expect(followUp?.inputTokens).toBe(await inputTokensAnsweredAtOnce(urlB, 'And the floor?'));
   }, 60_000);
 });

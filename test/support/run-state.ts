@@ -7,6 +7,7 @@ export interface RunView {
   attempt: number;
   assistantMessageId: string | null;
   errorCode: string | null;
+  inputTokens: number | null;
 }
 
 /** A session's runs as a client reads them (GET /api/sessions/:id/runs), newest first. */
@@ -71,6 +72,28 @@ export async function storedRuns(
       parameters,
     );
     return { runs: runs.rows, assistantMessages: messages.rows };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Checkpoints of a session's conversation thread that share their parent with another: two
+ * writers continued the same point of the conversation (a fork). The schema is the one the
+ * server's migrations create for the LangGraph checkpointer.
+ */
+export async function threadForks(databaseUrl: string, sessionId: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ forks: string }>(
+      `SELECT count(*) AS forks FROM (
+         SELECT parent_checkpoint_id FROM agent_checkpoints.checkpoints
+         WHERE thread_id = $1 AND parent_checkpoint_id IS NOT NULL
+         GROUP BY parent_checkpoint_id HAVING count(*) > 1) forked`,
+      [sessionId],
+    );
+    return Number(rows[0]?.forks ?? 0);
   } finally {
     await client.end();
   }
