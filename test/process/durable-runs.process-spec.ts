@@ -349,8 +349,16 @@ describe('the conversation the model is given after a takeover', () => {
     );
     a.kill('SIGCONT');
     frozen = undefined;
-    // The stale attempt runs to its end on A (refused its message) before the follow-up is asked.
-    await a.waitFor(logged(`run ${runId} attempt 1 is no longer running: nothing stored`), HANG_MS);
+    // Awake, the stale attempt learns it was fenced off, or runs to its end and is refused its
+    // message (its overdue tokens come at once): either way it is done a moment later, before the
+    // follow-up is asked.
+    await a.waitFor(
+      (line) =>
+        logged(`run ${runId} attempt 1 was taken over by another claim`)(line) ||
+        logged(`run ${runId} attempt 1 is no longer running: nothing stored`)(line),
+      HANG_MS,
+    );
+    await sleep(1000);
     const [followUp] = await answered(urlB, sessionId, 2, 'And the floor?');
 
     // A fenced attempt must leave the thread alone: only the attempt that stored the reply writes
