@@ -81,7 +81,13 @@ export class ConversationGraph {
   ): Promise<void> {
     const config = { configurable: { thread_id: sessionId, turn_id: turnId } };
     const existing = await this.checkpointer.getTuple({ configurable: { thread_id: sessionId } });
-    const input = existing === undefined ? await history() : [userMessage];
+    // A turn started over (its attempt was handed back or its lease lapsed) finds its question
+    // already in the thread, last: it is answered again, not asked twice.
+    const messages = existing?.checkpoint.channel_values.messages as
+      ConversationMessage[] | undefined;
+    const last = messages?.at(-1);
+    const asked = last?.role === 'user' && last.content === userMessage.content;
+    const input = existing === undefined ? await history() : asked ? [] : [userMessage];
     this.turns.set(turnId, turn);
     try {
       await this.graph.invoke({ messages: input }, { ...config, signal: turn.signal });

@@ -1,0 +1,370 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually, LiveSocket } from '../support/live-clients';
+import { runsOf, storedRuns, threadForks, until } from '../support/run-state';
+import { createScratchDatabase } from '../support/scratch-database';
+import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
+import type { CreatedDatabase } from '../support/create-database';
+
+interface RunEvent {
+  runId: string;
+  attempt: number;
+}
+interface Delta extends RunEvent {
+  offset: number;
+  text: string;
+}
+interface Message {
+  id: string;
+  seq: number;
+  role: string;
+  content: string;
+}
+
+/** Slow enough that a reply (about 60–120 tokens) streams for several seconds. */
+const OFFLINE_ASSISTANT = { AGENT_PROVIDER: 'offline', AGENT_OFFLINE_TOKENS_PER_S: '15' };
+/** Bounds that only catch a hang: a takeover waits for a lease plus a sweep, on a busy machine. */
+const HANG_MS = 30_000;
+
+async function startReplica(
+  databaseUrl: string,
+  env: Record<string, string>,
+): Promise<{ server: ServerProcess; url: string }> {
+  const server = ServerProcess.start({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...OFFLINE_ASSISTANT,
+    ...env,
+  });
+  return { server, url: `http://127.0.0.1:${await server.started()}` };
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as T;
+}
+
+const logged = (text: string) => (line: LogLine) => String(line.msg).includes(text);
+
+/** The reply as a client rebuilds it from one attempt's deltas. */
+function rebuild(deltas: readonly Delta[]): string {
+  let text = '';
+  for (const delta of deltas) {
+    expect(delta.offset).toBeLessThanOrEqual(text.length);
+    text = text.slice(0, delta.offset) + delta.text;
+  }
+  return text;
+}
+
+const TITLE = 'Attic conversion';
+const QUESTION = 'How do I insulate an attic?';
+
+async function askInNewSession(url: string): Promise<string> {
+  const { id } = await postJson<{ id: string }>(`${url}/api/sessions`, { title: TITLE });
+  await postJson(`${url}/api/sessions/${id}/messages`, { content: QUESTION });
+  return id;
+}
+
+/** Waits for the session's first run to complete, asks `followUp` if given, and waits for it. */
+async function answered(url: string, sessionId: string, runs: number, followUp?: string) {
+  await until(
+    () => runsOf(url, sessionId),
+    (list) => list.at(-1)?.status === 'completed',
+    'the first question answered',
+  );
+  if (followUp !== undefined) {
+    await postJson(`${url}/api/sessions/${sessionId}/messages`, { content: followUp });
+  }
+  return until(
+    () => runsOf(url, sessionId),
+    (list) => list.length === runs && list.every((run) => run.status === 'completed'),
+    'every question answered',
+  );
+}
+
+/**
+ * The input tokens the offline model counts (system prompt and every message of the conversation
+ * it is given) for the same conversation answered without a fault: what a resumed run must match.
+ */
+async function inputTokensAnsweredAtOnce(url: string, followUp?: string): Promise<number | null> {
+  const sessionId = await askInNewSession(url);
+  const [run] = await answered(url, sessionId, followUp === undefined ? 1 : 2, followUp);
+  return run?.inputTokens ?? null;
+}
+
+/**
+ * Replica A streams a reply; a socket.io client watches it through replica B; then A goes away
+ * (or freezes) mid-reply. Whatever A's fate, B ends the run and the reply is stored exactly once.
+ * A runs alone until it has claimed the run, so that A, not B, is the one streaming it; B runs
+ * with the default (long) lease so that only A's attempt can lapse.
+ */
+async function replyStreamingOnA(
+  databaseUrl: string,
+  envA: Record<string, string>,
+): Promise<{
+  a: ServerProcess;
+  b: ServerProcess;
+  urlB: string;
+  sessionId: string;
+  runId: string;
+  client: LiveSocket;
+}> {
+  const { server: a, url: urlA } = await startReplica(databaseUrl, {
+    AGENT_RUNS_ENABLED: 'true',
+    ...envA,
+  });
+  const sessionId = await askInNewSession(urlA);
+  const [run] = await until(
+    () => runsOf(urlA, sessionId),
+    (runs) => runs[0]?.status === 'running',
+    'A to claim the run',
+  );
+  // Faster than A: it only has to finish what A started, and answer the baselines below.
+  const { server: b, url: urlB } = await startReplica(databaseUrl, {
+    AGENT_RUNS_ENABLED: 'true',
+    AGENT_OFFLINE_TOKENS_PER_S: '40',
+  });
+  const client = await LiveSocket.connect(urlB);
+  const ack = await client.request<{ activeRun?: RunEvent }>('session:join', { sessionId });
+  expect(ack.activeRun).toMatchObject({ runId: run?.id, attempt: 1 });
+  // A is streaming, and B relays it: the fault below lands mid-reply.
+  await eventually(
+    () => client.events<Delta>('message.delta').some((delta) => delta.attempt === 1),
+    'a delta of attempt 1 on B',
+    HANG_MS,
+  );
+  return { a, b, urlB, sessionId, runId: run?.id ?? '', client };
+}
+
+/** Waits for the reply to be stored and announced, then a moment for any duplicate to show. */
+async function storedReply(client: LiveSocket): Promise<Message> {
+  const reply = await eventually(
+    () => client.events<Message>('message.created').find((m) => m.role === 'assistant'),
+    'the assistant message on B',
+    HANG_MS,
+  );
+  await eventually(() => client.events('run.completed').length > 0, 'run.completed', HANG_MS);
+  await sleep(500);
+  return reply;
+}
+
+/** Exactly one reply for the run: stored once, announced once, and the run completed with it. */
+async function expectAnsweredOnce(
+  databaseUrl: string,
+  urlB: string,
+  sessionId: string,
+  client: LiveSocket,
+  reply: Message,
+): Promise<void> {
+  expect(client.events<Message>('message.created').filter((m) => m.role === 'assistant')).toEqual([
+    reply,
+  ]);
+  const stored = await storedRuns(databaseUrl, sessionId);
+  expect(stored.assistantMessages).toEqual([{ id: reply.id, session_id: sessionId }]);
+  expect(await runsOf(urlB, sessionId)).toEqual([
+    expect.objectContaining({ status: 'completed', attempt: 2, assistantMessageId: reply.id }),
+  ]);
+}
+
+/** After the new attempt started, the client hears only that attempt's text, from offset 0. */
+function expectOnlyAttempt2After(client: LiveSocket, reply: Message): void {
+  const restart = client.received.findIndex(
+    (entry) => entry.event === 'run.started' && (entry.data as RunEvent).attempt === 2,
+  );
+  expect(restart).toBeGreaterThan(-1);
+  const after = client.received.slice(restart + 1);
+  const deltas = after.filter((entry) => entry.event === 'message.delta').map((e) => e.data);
+  expect(deltas.length).toBeGreaterThan(0);
+  expect((deltas as Delta[]).every((delta) => delta.attempt === 2)).toBe(true);
+  expect(reply.content.startsWith(rebuild(deltas as Delta[]))).toBe(true);
+}
+
+describe('SIGTERM to the replica streaming a reply', () => {
+  let scratch: CreatedDatabase | undefined;
+  let client: LiveSocket | undefined;
+
+  afterEach(async () => {
+    client?.close();
+    await stopStartedServers();
+    await scratch?.drop();
+  });
+
+  it('should hand the reply to the other replica, which stores it once', async () => {
+    scratch = await createScratchDatabase('durable_term');
+    // A short drain: the reply cannot end within it, so the hand-over path is the one exercised.
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_DRAIN_MS: '300' });
+    client = streaming.client;
+    const { a, urlB, sessionId, runId } = streaming;
+
+    a.kill('SIGTERM');
+
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+    expect(a.lines.some(logged(`run ${runId} (attempt 1) handed back to the queue`))).toBe(true);
+    const reply = await storedReply(client);
+    expect(client.events<RunEvent>('run.interrupted')).toEqual([
+      expect.objectContaining({ runId, attempt: 1 }),
+    ]);
+    // Told of the interruption before the restart, so it knows to drop attempt 1's text.
+    const order = client.received
+      .filter((entry) => entry.event === 'run.interrupted' || entry.event === 'run.started')
+      .map((entry) => `${entry.event} ${(entry.data as RunEvent).attempt}`);
+    expect(order).toEqual(['run.interrupted 1', 'run.started 2']);
+    expectOnlyAttempt2After(client, reply);
+    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+  }, 60_000);
+});
+
+describe('SIGKILL to the replica streaming a reply', () => {
+  let scratch: CreatedDatabase | undefined;
+  let client: LiveSocket | undefined;
+
+  afterEach(async () => {
+    client?.close();
+    await stopStartedServers();
+    await scratch?.drop();
+  });
+
+  it('should let the other replica take the run over once its lease expires, and store it once', async () => {
+    scratch = await createScratchDatabase('durable_kill');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
+    client = streaming.client;
+    const { a, b, urlB, sessionId, runId } = streaming;
+
+    a.kill('SIGKILL');
+
+    expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const reply = await storedReply(client);
+    // No hand-over from a killed process: B's sweep found the lapsed lease and queued it again.
+    expect(client.events('run.interrupted')).toEqual([]);
+    expect(b.lines.some(logged(`run ${runId}: lease of attempt 1 expired; queued again`))).toBe(
+      true,
+    );
+    expectOnlyAttempt2After(client, reply);
+    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+  }, 60_000);
+});
+
+describe('a replica frozen past its lease mid-reply', () => {
+  let scratch: CreatedDatabase | undefined;
+  let client: LiveSocket | undefined;
+  let frozen: ServerProcess | undefined;
+
+  afterEach(async () => {
+    // A stopped process ignores SIGTERM until continued: thaw it first so the guard can stop it.
+    frozen?.kill('SIGCONT');
+    frozen = undefined;
+    client?.close();
+    await stopStartedServers();
+    await scratch?.drop();
+  });
+
+  it('should fence the stale attempt off when it wakes: it stores nothing, the new one stores the reply', async () => {
+    scratch = await createScratchDatabase('durable_freeze');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
+    client = streaming.client;
+    const { a, b, urlB, sessionId, runId } = streaming;
+
+    a.kill('SIGSTOP');
+    frozen = a;
+    // Frozen past its lease until B has restarted the reply and streams it.
+    await eventually(
+      () => client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
+      'a delta of attempt 2 on B',
+      HANG_MS,
+    );
+    a.kill('SIGCONT');
+    frozen = undefined;
+
+    // Awake, A's attempt 1 still believes it runs: each of its writes must change nothing.
+    await a.waitFor(
+      (line) =>
+        String(line.msg).includes(`run ${runId} attempt 1 was taken over by another claim`) ||
+        String(line.msg).includes(`run ${runId} attempt 1 is no longer running: nothing stored`),
+      HANG_MS,
+    );
+    const reply = await storedReply(client);
+    expectOnlyAttempt2After(client, reply);
+    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+
+    // Stopped cleanly, A's hand-back of its stale attempt is fenced too: the run stays completed.
+    const exits = await Promise.all([a.stop(15_000), b.stop(15_000)]);
+    exits.forEach((exit) => expect(exit).toEqual({ code: 0, signal: null }));
+    const stored = await storedRuns(scratch.url, sessionId);
+    expect(stored.runs).toEqual([expect.objectContaining({ status: 'completed', attempt: 2 })]);
+    expect(stored.assistantMessages).toEqual([{ id: reply.id, session_id: sessionId }]);
+  }, 60_000);
+});
+
+/**
+ * The model's view of the conversation (its LangGraph thread, checkpointed per session) must not
+ * depend on how many attempts a run took. The offline model reports as input tokens the system
+ * prompt plus every message it was given, so a run's inputTokens, compared with the same
+ * conversation answered without a fault, shows what the thread held.
+ */
+describe('the conversation the model is given after a takeover', () => {
+  let scratch: CreatedDatabase | undefined;
+  let client: LiveSocket | undefined;
+  let frozen: ServerProcess | undefined;
+
+  afterEach(async () => {
+    frozen?.kill('SIGCONT');
+    frozen = undefined;
+    client?.close();
+    await stopStartedServers();
+    await scratch?.drop();
+  });
+
+  it('should hold the question once when the reply was handed over at shutdown', async () => {
+    scratch = await createScratchDatabase('durable_thread_term');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_DRAIN_MS: '300' });
+    client = streaming.client;
+    const { a, urlB, sessionId } = streaming;
+
+    a.kill('SIGTERM');
+    const [resumed] = await answered(urlB, sessionId, 1);
+
+    expect(resumed).toMatchObject({ attempt: 2 });
+    // Attempt 1 had checkpointed the question before it was stopped: attempt 2 must not add it
+    // again.
+    expect(resumed?.inputTokens).toBe(await inputTokensAnsweredAtOnce(urlB));
+  }, 60_000);
+
+  it('should hold the question once, and no reply from the fenced attempt, after a freeze', async () => {
+    scratch = await createScratchDatabase('durable_thread_freeze');
+    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
+    client = streaming.client;
+    const { a, urlB, sessionId, runId } = streaming;
+
+    a.kill('SIGSTOP');
+    frozen = a;
+    await eventually(
+      () => client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
+      'a delta of attempt 2 on B',
+      HANG_MS,
+    );
+    a.kill('SIGCONT');
+    frozen = undefined;
+    // Awake, the stale attempt learns it was fenced off, or runs to its end and is refused its
+    // message (its overdue tokens come at once): either way it is done a moment later, before the
+    // follow-up is asked.
+    await a.waitFor(
+      (line) =>
+        logged(`run ${runId} attempt 1 was taken over by another claim`)(line) ||
+        logged(`run ${runId} attempt 1 is no longer running: nothing stored`)(line),
+      HANG_MS,
+    );
+    await sleep(1000);
+    const [followUp] = await answered(urlB, sessionId, 2, 'And the floor?');
+
+    // A fenced attempt must leave the thread alone: only the attempt that stored the reply writes
+    // it, so the thread never forks into two versions of one turn.
+    expect(await threadForks(scratch.url, sessionId)).toBe(0);
+    // The follow-up's model sees question, reply, follow-up: as if nothing had happened.
+    expect(followUp?.inputTokens).toBe(await inputTokensAnsweredAtOnce(urlB, 'And the floor?'));
+  }, 60_000);
+});
