@@ -9,6 +9,9 @@ import { SessionsModule } from '../sessions';
 import { AgentEvents } from './events/agent-events';
 import { ConversationGraph } from './graph/conversation-graph';
 import { TrackedCheckpointer } from './graph/tracked-checkpointer';
+import type { TurnAttempt } from './graph/turn-context';
+import { queryRows } from '../database/query-rows';
+import { runIsCurrentStatement } from './sql/run.sql';
 import { registerModelCheck } from './model/model-check';
 import { ModelStatus } from './model/model-status';
 import { providerFromConfig } from './model/provider-from-config';
@@ -61,9 +64,11 @@ import { RunsService } from './runs/runs.service';
       useFactory: (provider: ModelProvider, dataSource: DataSource) => {
         // The app's own pool (TypeORM's pg driver keeps it as `master`).
         const pool = (dataSource.driver as unknown as { master: Pool }).master;
+        const isCurrent = async ({ runId, attempt }: TurnAttempt): Promise<boolean> =>
+          (await queryRows(dataSource.manager, runIsCurrentStatement(runId, attempt))).length > 0;
         return new ConversationGraph(
           provider,
-          new TrackedCheckpointer(pool, undefined, { schema: CHECKPOINT_SCHEMA }),
+          new TrackedCheckpointer(pool, { schema: CHECKPOINT_SCHEMA }, isCurrent),
         );
       },
     },

@@ -8,6 +8,7 @@ import type {
   TokenUsage,
 } from '../providers/model-provider';
 import type { TrackedCheckpointer } from './tracked-checkpointer';
+import { type TurnAttempt, turnAttempt } from './turn-context';
 
 const ConversationState = Annotation.Root({
   messages: Annotation<ConversationMessage[]>({
@@ -22,6 +23,8 @@ export interface Turn {
   signal: AbortSignal;
   /** Each slice of the reply, in order, as the model streams it. */
   onText(text: string): void;
+  /** The run attempt this turn belongs to: its checkpoint writes are fenced by it. */
+  attempt: TurnAttempt;
   /** Filled in when the reply has ended. */
   result?: { usage: TokenUsage; finishReason: ReplyFinishReason };
 }
@@ -90,7 +93,9 @@ export class ConversationGraph {
     const input = existing === undefined ? await history() : asked ? [] : [userMessage];
     this.turns.set(turnId, turn);
     try {
-      await this.graph.invoke({ messages: input }, { ...config, signal: turn.signal });
+      await turnAttempt.run(turn.attempt, () =>
+        this.graph.invoke({ messages: input }, { ...config, signal: turn.signal }),
+      );
     } finally {
       this.turns.delete(turnId);
     }

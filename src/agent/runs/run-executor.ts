@@ -125,6 +125,7 @@ export class RunExecutor {
         },
         signal,
         onText,
+        attempt: { runId: run.id, attempt: run.attempt },
       };
       await this.graph.answer(
         run.session_id,
@@ -188,6 +189,10 @@ export class RunExecutor {
         return;
       case undefined:
         break;
+    }
+    if (isFencedOff(error)) {
+      this.logger.warn(`${error.message}: fenced off, nothing more is written for it`);
+      return;
     }
     if (isProviderError(error)) {
       this.logger.warn(
@@ -254,4 +259,9 @@ export class RunExecutor {
     );
     this.metrics.finished('failed');
   }
+}
+
+/** A FencedOffError from the checkpointer; LangGraph may rethrow it from another realm of its own: known by its name. */
+function isFencedOff(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'FencedOffError';
 }

@@ -265,6 +265,17 @@ export function requeueRunStatement(runId: string, attempt: number): SqlStatemen
   };
 }
 
+/** Whether this attempt is still the running one: the fence of writes made outside these statements. */
+export function runIsCurrentStatement(
+  runId: string,
+  attempt: number,
+): SqlStatement<{ id: string }> {
+  return {
+    sql: `SELECT id FROM agent_runs WHERE id = $1 AND attempt = $2 AND status = 'running'`,
+    parameters: [runId, attempt],
+  };
+}
+
 /** Renews a running run's lease: its replica is alive, even while the model has said nothing yet. */
 export function heartbeatStatement(
   runId: string,
