@@ -333,50 +333,76 @@ describe('a message while a reply streams (e2e)', () => {
 
 /** A replica killed mid-reply stops renewing its lease: any other replica takes the run over. */
 describe('a run whose replica died (e2e)', () => {
-  it('should be queued again once its lease expires, answered by the next attempt, once', async () => {
-    const scratch = await createScratchDatabase('lease');
+  async function appWithRuns(label: string, env: Record<string, string> = {}) {
+    const scratch = await createScratchDatabase(label);
     const app = await createTestApp({
       env: {
         DATABASE_URL: scratch.url,
         AGENT_RUNS_ENABLED: 'true',
         AGENT_PROVIDER: 'offline',
         AGENT_OFFLINE_TOKENS_PER_S: '0',
+        ...env,
       },
     });
-    const server = app.getHttpServer() as Server;
-    try {
-      const created = await request(server)
-        .post('/api/sessions')
-        .send({ title: 'Shed' })
-        .expect(201);
-      const sessionId = (created.body as { id: string }).id;
-      // The message and a claim by a replica that is gone, committed together: its run is
-      // "running" under a lease that has already run out, and no one here owns it.
-      await app.get(DataSource).transaction(async (manager) => {
-        await manager.query(
-          "INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'Anyone there?')",
-          [sessionId],
-        );
-        await manager.query(
-          `UPDATE agent_runs SET status = 'running', attempt = 1, lease_owner = 'gone',
-             lease_expires_at = now() - interval '1 second', started_at = now(),
-             partial_text = 'half an answ'
-           WHERE session_id = $1`,
-          [sessionId],
-        );
-      });
+    return {
+      app,
+      server: app.getHttpServer() as Server,
+      close: async () => {
+        await app.close();
+        await scratch.drop();
+      },
+    };
+  }
 
-      const [run] = await (async () => {
-        for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(100)) {
-          const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
-          const list = runs.body as Array<{ status: string; attempt: number }>;
-          if (list[0]?.status === 'completed') {
-            return list;
-          }
-        }
-        throw new Error('the run was not taken over within 15 s');
-      })();
-      expect(run).toMatchObject({ status: 'completed', attempt: 2 });
+  /**
+   * A message and its claim by a replica that is gone, committed together: the run is "running"
+   * under a lease that has already run out, and no one here owns it.
+   */
+  async function seedDeadClaim(app: INestApplication, server: Server): Promise<string> {
+    const created = await request(server).post('/api/sessions').send({ title: 'Shed' }).expect(201);
+    const sessionId = (created.body as { id: string }).id;
+    await app.get(DataSource).transaction(async (manager) => {
+      await manager.query(
+        "INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'Anyone there?')",
+        [sessionId],
+      );
+      await manager.query(
+        `UPDATE agent_runs SET status = 'running', attempt = 1, lease_owner = 'gone',
+           lease_expires_at = now() - interval '1 second', started_at = now(),
+           partial_text = 'half an answ'
+         WHERE session_id = $1`,
+        [sessionId],
+      );
+    });
+    return sessionId;
+  }
+
+  async function settledRun(
+    server: Server,
+    sessionId: string,
+  ): Promise<{ status: string; attempt: number; errorCode: string | null }> {
+    for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(100)) {
+      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
+      const [run] = runs.body as Array<{
+        status: string;
+        attempt: number;
+        errorCode: string | null;
+      }>;
+      if (run !== undefined && run.status !== 'running' && run.status !== 'queued') {
+        return run;
+      }
+    }
+    throw new Error('the run did not settle within 15 s');
+  }
+
+  it('should be queued again once its lease expires, answered by the next attempt, once', async () => {
+    const { app, server, close } = await appWithRuns('lease');
+    try {
+      const sessionId = await seedDeadClaim(app, server);
+      expect(await settledRun(server, sessionId)).toMatchObject({
+        status: 'completed',
+        attempt: 2,
+      });
       const assistant = await app
         .get(DataSource)
         .query<Array<{ content: string }>>(
@@ -386,8 +412,27 @@ describe('a run whose replica died (e2e)', () => {
       expect(assistant).toHaveLength(1);
       expect(assistant[0]?.content).not.toMatch(/^half an answ/);
     } finally {
-      await app.close();
-      await scratch.drop();
+      await close();
+    }
+  }, 30_000);
+
+  it('should fail it with lease_expired, storing nothing, once it has had AGENT_MAX_ATTEMPTS claims', async () => {
+    const { app, server, close } = await appWithRuns('lease_max', { AGENT_MAX_ATTEMPTS: '1' });
+    try {
+      const sessionId = await seedDeadClaim(app, server);
+      expect(await settledRun(server, sessionId)).toMatchObject({
+        status: 'failed',
+        attempt: 1,
+        errorCode: 'lease_expired',
+      });
+      const assistant = await app
+        .get(DataSource)
+        .query<unknown[]>("SELECT 1 FROM messages WHERE session_id = $1 AND role = 'assistant'", [
+          sessionId,
+        ]);
+      expect(assistant).toHaveLength(0);
+    } finally {
+      await close();
     }
   }, 30_000);
 });
