@@ -31,7 +31,8 @@ import {
   type ReceivedEvent,
 } from '../test/support/live-clients';
 import { ServerProcess } from '../test/support/server-process';
-import { percentile, postCreated } from './statistics';
+import { postCreated } from '../test/support/post-created';
+import { percentile } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 50);

@@ -12,7 +12,8 @@
 import { LiveEventSource, LiveSocket, eventually } from '../test/support/live-clients';
 import { createDatabase } from '../test/support/create-database';
 import { ServerProcess } from '../test/support/server-process';
-import { percentile, postCreated } from './statistics';
+import { postCreated } from '../test/support/post-created';
+import { percentile } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SOCKETS = Number(process.env.SOCKETS ?? 200);

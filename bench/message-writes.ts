@@ -23,7 +23,8 @@ import { createBootLogger } from '../src/lifecycle/startup/boot-logger';
 import { openDatabaseAndMigrate } from '../src/lifecycle/startup/database-steps';
 import { MessagesService } from '../src/sessions';
 import { createDatabase } from '../test/support/create-database';
-import { percentile, postCreated } from './statistics';
+import { postCreated } from '../test/support/post-created';
+import { percentile } from './statistics';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRITES = Number(process.env.WRITES ?? 2000);

@@ -5,8 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FAKE_GEMINI_KEY, FakeGeminiServer } from '../support/fake-gemini-server';
 import { LiveSocket } from '../support/live-clients';
-import { createScratchDatabase } from '../support/scratch-database';
-import { createTestApp } from '../support/test-app';
+import { type AssistantApp, createAssistantApp } from '../support/assistant-app';
 
 /**
  * The assistant on Gemini, through the real SDK against a server that speaks its protocol: the
@@ -15,33 +14,25 @@ import { createTestApp } from '../support/test-app';
  */
 describe('the assistant on Gemini (e2e)', () => {
   let fake: FakeGeminiServer;
+  let assistant: AssistantApp;
   let app: INestApplication;
   let server: Server;
   let base: string;
-  let scratch: { url: string; drop(): Promise<void> };
 
   beforeAll(async () => {
     fake = await FakeGeminiServer.start();
-    scratch = await createScratchDatabase('assistant_gemini');
-    app = await createTestApp({
-      listen: true,
-      env: {
-        DATABASE_URL: scratch.url,
-        AGENT_RUNS_ENABLED: 'true',
-        AGENT_PROVIDER: 'gemini',
-        GEMINI_API_KEY: FAKE_GEMINI_KEY,
-        GEMINI_BASE_URL: fake.baseUrl,
-        AGENT_TEMPERATURE: '0.3',
-        AGENT_MAX_OUTPUT_TOKENS: '256',
-      },
+    assistant = await createAssistantApp('assistant_gemini', {
+      AGENT_PROVIDER: 'gemini',
+      GEMINI_API_KEY: FAKE_GEMINI_KEY,
+      GEMINI_BASE_URL: fake.baseUrl,
+      AGENT_TEMPERATURE: '0.3',
+      AGENT_MAX_OUTPUT_TOKENS: '256',
     });
-    server = app.getHttpServer() as Server;
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    ({ app, server, base } = assistant);
   });
 
   afterAll(async () => {
-    await app.close();
-    await scratch.drop();
+    await assistant.close();
     await fake.close();
   });
 

@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { LiveEventSource, LiveSocket } from '../support/live-clients';
-import { createScratchDatabase } from '../support/scratch-database';
-import { createTestApp } from '../support/test-app';
+import { type AssistantApp, createAssistantApp } from '../support/assistant-app';
+import { type RunView, runsOf, until } from '../support/run-state';
 
 interface Delta {
   runId: string;
@@ -38,31 +37,17 @@ function rebuild(start: string, deltas: readonly Delta[]): string {
  * Its own database, so that its runs never answer another suite's messages.
  */
 describe('the assistant (e2e)', () => {
+  let assistant: AssistantApp;
   let app: INestApplication;
   let server: Server;
   let base: string;
-  let scratch: { url: string; drop(): Promise<void> };
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('assistant');
-    app = await createTestApp({
-      listen: true,
-      env: {
-        DATABASE_URL: scratch.url,
-        AGENT_RUNS_ENABLED: 'true',
-        AGENT_PROVIDER: 'offline',
-        AGENT_OFFLINE_TOKENS_PER_S: '150',
-      },
-    });
-    server = app.getHttpServer() as Server;
-    const address = server.address() as { port: number };
-    base = `http://127.0.0.1:${address.port}`;
+    assistant = await createAssistantApp('assistant', { AGENT_OFFLINE_TOKENS_PER_S: '150' });
+    ({ app, server, base } = assistant);
   });
 
-  afterAll(async () => {
-    await app.close();
-    await scratch.drop();
-  });
+  afterAll(() => assistant.close());
 
   async function createSession(title: string, totalBudget?: string): Promise<string> {
     const created = await request(server)
@@ -164,18 +149,8 @@ describe('the assistant (e2e)', () => {
   });
 
   /** Polls the session's runs until `done` holds for them (bounded, to catch a hang). */
-  async function runsUntil(
-    sessionId: string,
-    done: (runs: Array<{ status: string }>) => boolean,
-  ): Promise<Array<Record<string, unknown>>> {
-    for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(50)) {
-      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
-      if (done(runs.body as Array<{ status: string }>)) {
-        return runs.body as Array<Record<string, unknown>>;
-      }
-    }
-    throw new Error('runs did not reach the expected state in 15 s');
-  }
+  const runsUntil = (sessionId: string, done: (runs: RunView[]) => boolean): Promise<RunView[]> =>
+    until(() => runsOf(base, sessionId), done, 'the runs to settle', 15_000);
 
   it('should queue a second message behind the reply streaming and answer both in order', async () => {
     const sessionId = await createSession('Loft');
@@ -200,8 +175,10 @@ describe('the assistant (e2e)', () => {
     ]);
     // Newest run first: the older run answered first, with the first assistant message.
     expect(runs.map((run) => run.assistantMessageId)).toEqual([stored[3]?.id, stored[2]?.id]);
-    const [second, first] = runs as Array<{ startedAt: string; finishedAt: string }>;
-    expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(first!.finishedAt));
+    const [second, first] = runs;
+    expect(Date.parse(second?.startedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(first?.finishedAt ?? ''),
+    );
   });
 
   it('should stop a reply on cancel and keep what was said so far, marked cancelled', async () => {
@@ -238,31 +215,11 @@ describe('the assistant (e2e)', () => {
 
 /** AGENT_MULTITASK: what a message sent while a reply streams does, each mode in its own app. */
 describe('a message while a reply streams (e2e)', () => {
-  async function appWith(mode: string): Promise<{
-    app: INestApplication;
-    server: Server;
-    close(): Promise<void>;
-  }> {
-    const scratch = await createScratchDatabase(`multitask_${mode}`);
-    const app = await createTestApp({
-      listen: true,
-      env: {
-        DATABASE_URL: scratch.url,
-        AGENT_RUNS_ENABLED: 'true',
-        AGENT_PROVIDER: 'offline',
-        AGENT_OFFLINE_TOKENS_PER_S: '20',
-        AGENT_MULTITASK: mode,
-      },
+  const appWith = (mode: string): Promise<AssistantApp> =>
+    createAssistantApp(`multitask_${mode}`, {
+      AGENT_OFFLINE_TOKENS_PER_S: '20',
+      AGENT_MULTITASK: mode,
     });
-    return {
-      app,
-      server: app.getHttpServer() as Server,
-      close: async () => {
-        await app.close();
-        await scratch.drop();
-      },
-    };
-  }
 
   async function streamingSession(
     server: Server,
@@ -333,26 +290,8 @@ describe('a message while a reply streams (e2e)', () => {
 
 /** A replica killed mid-reply stops renewing its lease: any other replica takes the run over. */
 describe('a run whose replica died (e2e)', () => {
-  async function appWithRuns(label: string, env: Record<string, string> = {}) {
-    const scratch = await createScratchDatabase(label);
-    const app = await createTestApp({
-      env: {
-        DATABASE_URL: scratch.url,
-        AGENT_RUNS_ENABLED: 'true',
-        AGENT_PROVIDER: 'offline',
-        AGENT_OFFLINE_TOKENS_PER_S: '0',
-        ...env,
-      },
-    });
-    return {
-      app,
-      server: app.getHttpServer() as Server,
-      close: async () => {
-        await app.close();
-        await scratch.drop();
-      },
-    };
-  }
+  const appWithRuns = (label: string, env: Record<string, string> = {}): Promise<AssistantApp> =>
+    createAssistantApp(label, { AGENT_OFFLINE_TOKENS_PER_S: '0', ...env });
 
   /**
    * A message and its claim by a replica that is gone, committed together: the run is "running"
@@ -377,29 +316,22 @@ describe('a run whose replica died (e2e)', () => {
     return sessionId;
   }
 
-  async function settledRun(
-    server: Server,
-    sessionId: string,
-  ): Promise<{ status: string; attempt: number; errorCode: string | null }> {
-    for (const giveUpAt = Date.now() + 15_000; Date.now() < giveUpAt; await sleep(100)) {
-      const runs = await request(server).get(`/api/sessions/${sessionId}/runs`).expect(200);
-      const [run] = runs.body as Array<{
-        status: string;
-        attempt: number;
-        errorCode: string | null;
-      }>;
-      if (run !== undefined && run.status !== 'running' && run.status !== 'queued') {
-        return run;
-      }
-    }
-    throw new Error('the run did not settle within 15 s');
-  }
+  /** The session's run once it has ended (bounded, to catch a hang). */
+  const settledRun = async (base: string, sessionId: string): Promise<RunView | undefined> =>
+    (
+      await until(
+        () => runsOf(base, sessionId),
+        (runs) => runs[0] !== undefined && !['running', 'queued'].includes(runs[0].status),
+        'the run to settle',
+        15_000,
+      )
+    )[0];
 
   it('should be queued again once its lease expires, answered by the next attempt, once', async () => {
-    const { app, server, close } = await appWithRuns('lease');
+    const { app, server, base, close } = await appWithRuns('lease');
     try {
       const sessionId = await seedDeadClaim(app, server);
-      expect(await settledRun(server, sessionId)).toMatchObject({
+      expect(await settledRun(base, sessionId)).toMatchObject({
         status: 'completed',
         attempt: 2,
       });
@@ -417,10 +349,12 @@ describe('a run whose replica died (e2e)', () => {
   }, 30_000);
 
   it('should fail it with lease_expired, storing nothing, once it has had AGENT_MAX_ATTEMPTS claims', async () => {
-    const { app, server, close } = await appWithRuns('lease_max', { AGENT_MAX_ATTEMPTS: '1' });
+    const { app, server, base, close } = await appWithRuns('lease_max', {
+      AGENT_MAX_ATTEMPTS: '1',
+    });
     try {
       const sessionId = await seedDeadClaim(app, server);
-      expect(await settledRun(server, sessionId)).toMatchObject({
+      expect(await settledRun(base, sessionId)).toMatchObject({
         status: 'failed',
         attempt: 1,
         errorCode: 'lease_expired',

@@ -1,3 +1,4 @@
+import { postCreated } from '../support/post-created';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,16 +11,6 @@ import { eventually, LiveSocket } from '../support/live-clients';
 import { freePort } from '../support/ports';
 import { runsOf, storedRuns, until } from '../support/run-state';
 import { ServerProcess, stopStartedServers } from '../support/server-process';
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as T;
-}
 
 /**
  * The database itself goes away mid-reply: the whole cluster (postmaster and every backend) frozen
@@ -62,12 +53,12 @@ describe('the database frozen while a reply streams', () => {
       DB_STATEMENT_TIMEOUT_MS: '1000',
     });
     const url = `http://127.0.0.1:${await server.started()}`;
-    const { id: sessionId } = await postJson<{ id: string }>(`${url}/api/sessions`, {
+    const { id: sessionId } = await postCreated<{ id: string }>(`${url}/api/sessions`, {
       title: 'Basement',
     });
     client = await LiveSocket.connect(url);
     await client.request('session:join', { sessionId });
-    await postJson(`${url}/api/sessions/${sessionId}/messages`, { content: 'Damp walls?' });
+    await postCreated(`${url}/api/sessions/${sessionId}/messages`, { content: 'Damp walls?' });
     await eventually(
       () => (client?.events('message.delta').length ?? 0) > 0,
       'the reply to stream',

@@ -1,34 +1,10 @@
-import { runsOf, storedRuns, until } from '../support/run-state';
+import { postCreated } from '../support/post-created';
+import { runsOf, startAssistantReplica, storedRuns, until } from '../support/run-state';
 import type { CreatedDatabase } from '../support/create-database';
 import { createScratchDatabase } from '../support/scratch-database';
-import { ServerProcess, stopStartedServers } from '../support/server-process';
+import { stopStartedServers } from '../support/server-process';
 
 const SESSIONS = 4;
-
-async function startReplica(
-  databaseUrl: string,
-  env: Record<string, string>,
-): Promise<{ server: ServerProcess; url: string }> {
-  const server = ServerProcess.start({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    AGENT_PROVIDER: 'offline',
-    AGENT_RUNS_ENABLED: 'true',
-    ...env,
-  });
-  return { server, url: `http://127.0.0.1:${await server.started()}` };
-}
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as T;
-}
 
 /**
  * A replica that answers one run at a time is stopped with a backlog: the reply it streams is
@@ -45,17 +21,17 @@ describe('SIGTERM to a replica with runs waiting in the queue', () => {
 
   it('should lose none of them: the next replica answers every message exactly once', async () => {
     scratch = await createScratchDatabase('durable_queue');
-    const { server: a, url: urlA } = await startReplica(scratch.url, {
+    const { server: a, url: urlA } = await startAssistantReplica(scratch.url, {
       AGENT_CONCURRENCY: '1',
       AGENT_OFFLINE_TOKENS_PER_S: '15',
       AGENT_DRAIN_MS: '300',
     });
     const sessionIds: string[] = [];
     for (let index = 0; index < SESSIONS; index += 1) {
-      const { id } = await postJson<{ id: string }>(`${urlA}/api/sessions`, {
+      const { id } = await postCreated<{ id: string }>(`${urlA}/api/sessions`, {
         title: `Room ${index}`,
       });
-      await postJson(`${urlA}/api/sessions/${id}/messages`, { content: 'Where do I start?' });
+      await postCreated(`${urlA}/api/sessions/${id}/messages`, { content: 'Where do I start?' });
       sessionIds.push(id);
     }
     // One streaming (with some text already), the others waiting for a free slot.
@@ -90,7 +66,9 @@ describe('SIGTERM to a replica with runs waiting in the queue', () => {
     );
 
     // Faster than A: four replies at once, each a few seconds at most.
-    const { server: b } = await startReplica(scratch.url, { AGENT_OFFLINE_TOKENS_PER_S: '60' });
+    const { server: b } = await startAssistantReplica(scratch.url, {
+      AGENT_OFFLINE_TOKENS_PER_S: '60',
+    });
     const answered = await until(
       () => storedRuns(scratch?.url ?? ''),
       ({ runs }) => runs.every((run) => run.status !== 'queued' && run.status !== 'running'),

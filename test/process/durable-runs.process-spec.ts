@@ -1,18 +1,19 @@
+import { postCreated } from '../support/post-created';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually, LiveSocket } from '../support/live-clients';
-import { runsOf, storedRuns, threadForks, until } from '../support/run-state';
+import {
+  type DeltaEvent as Delta,
+  type RunEvent,
+  runsOf,
+  startAssistantReplica,
+  storedRuns,
+  threadForks,
+  until,
+} from '../support/run-state';
 import { createScratchDatabase } from '../support/scratch-database';
 import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import type { CreatedDatabase } from '../support/create-database';
 
-interface RunEvent {
-  runId: string;
-  attempt: number;
-}
-interface Delta extends RunEvent {
-  offset: number;
-  text: string;
-}
 interface Message {
   id: string;
   seq: number;
@@ -21,33 +22,9 @@ interface Message {
 }
 
 /** Slow enough that a reply (about 60–120 tokens) streams for several seconds. */
-const OFFLINE_ASSISTANT = { AGENT_PROVIDER: 'offline', AGENT_OFFLINE_TOKENS_PER_S: '15' };
+const OFFLINE_ASSISTANT = { AGENT_OFFLINE_TOKENS_PER_S: '15' };
 /** Bounds that only catch a hang: a takeover waits for a lease plus a sweep, on a busy machine. */
 const HANG_MS = 30_000;
-
-async function startReplica(
-  databaseUrl: string,
-  env: Record<string, string>,
-): Promise<{ server: ServerProcess; url: string }> {
-  const server = ServerProcess.start({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    ...OFFLINE_ASSISTANT,
-    ...env,
-  });
-  return { server, url: `http://127.0.0.1:${await server.started()}` };
-}
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as T;
-}
 
 const logged = (text: string) => (line: LogLine) => String(line.msg).includes(text);
 
@@ -65,8 +42,8 @@ const TITLE = 'Attic conversion';
 const QUESTION = 'How do I insulate an attic?';
 
 async function askInNewSession(url: string): Promise<string> {
-  const { id } = await postJson<{ id: string }>(`${url}/api/sessions`, { title: TITLE });
-  await postJson(`${url}/api/sessions/${id}/messages`, { content: QUESTION });
+  const { id } = await postCreated<{ id: string }>(`${url}/api/sessions`, { title: TITLE });
+  await postCreated(`${url}/api/sessions/${id}/messages`, { content: QUESTION });
   return id;
 }
 
@@ -78,7 +55,7 @@ async function answered(url: string, sessionId: string, runs: number, followUp?:
     'the first question answered',
   );
   if (followUp !== undefined) {
-    await postJson(`${url}/api/sessions/${sessionId}/messages`, { content: followUp });
+    await postCreated(`${url}/api/sessions/${sessionId}/messages`, { content: followUp });
   }
   return until(
     () => runsOf(url, sessionId),
@@ -114,8 +91,8 @@ async function replyStreamingOnA(
   runId: string;
   client: LiveSocket;
 }> {
-  const { server: a, url: urlA } = await startReplica(databaseUrl, {
-    AGENT_RUNS_ENABLED: 'true',
+  const { server: a, url: urlA } = await startAssistantReplica(databaseUrl, {
+    ...OFFLINE_ASSISTANT,
     ...envA,
   });
   const sessionId = await askInNewSession(urlA);
@@ -125,8 +102,7 @@ async function replyStreamingOnA(
     'A to claim the run',
   );
   // Faster than A: it only has to finish what A started, and answer the baselines below.
-  const { server: b, url: urlB } = await startReplica(databaseUrl, {
-    AGENT_RUNS_ENABLED: 'true',
+  const { server: b, url: urlB } = await startAssistantReplica(databaseUrl, {
     AGENT_OFFLINE_TOKENS_PER_S: '40',
   });
   const client = await LiveSocket.connect(urlB);

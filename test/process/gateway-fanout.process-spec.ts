@@ -1,3 +1,4 @@
+import { postCreated } from '../support/post-created';
 import type { CreateMessageAck, JoinSessionAck } from '../../src/gateway/gateway.events';
 import { eventually, LiveEventSource, LiveSocket } from '../support/live-clients';
 import { type ServerProcess, stopStartedServers } from '../support/server-process';
@@ -7,16 +8,6 @@ interface Message {
   id: string;
   seq: number;
   content: string;
-}
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as T;
 }
 
 /**
@@ -51,11 +42,11 @@ describe('gateway across two instances (process)', () => {
   afterAll(stopStartedServers);
 
   async function createSession(url: string): Promise<string> {
-    return (await postJson<{ id: string }>(`${url}/api/sessions`, { title: 'Two replicas' })).id;
+    return (await postCreated<{ id: string }>(`${url}/api/sessions`, { title: 'Two replicas' })).id;
   }
 
   function post(url: string, sessionId: string, content: string): Promise<Message> {
-    return postJson<Message>(`${url}/api/sessions/${sessionId}/messages`, { content });
+    return postCreated<Message>(`${url}/api/sessions/${sessionId}/messages`, { content });
   }
 
   async function socket(url: string): Promise<LiveSocket> {

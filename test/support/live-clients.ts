@@ -3,18 +3,18 @@ import { EventSource } from 'eventsource';
 import { io, type Socket } from 'socket.io-client';
 
 /**
- * The one way the tests wait for a condition: polls `check` until it returns something other than
- * undefined or false (a found item, a reason, true), and returns that; fails naming `what` after
- * `timeoutMs`.
+ * The one way the tests wait for a condition: polls `check` (which may read asynchronously, e.g.
+ * the database or a route) until it returns something other than undefined or false (a found item,
+ * a reason, true), and returns that; fails naming `what` after `timeoutMs`.
  */
 export async function eventually<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 5000,
 ): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) {
       return value as Exclude<T, undefined | false>;
     }

@@ -1,10 +1,42 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { eventually } from './live-clients';
+import { ServerProcess } from './server-process';
+
+/** What the assistant's live events carry, as the tests read them. */
+export interface RunEvent {
+  runId: string;
+  attempt: number;
+}
+export interface DeltaEvent extends RunEvent {
+  offset: number;
+  text: string;
+}
+
+/**
+ * A built server on `databaseUrl` that answers runs with the offline assistant (`env` adds to or
+ * overrides that), once its "started" line is out.
+ */
+export async function startAssistantReplica(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; url: string }> {
+  const server = ServerProcess.start({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    AGENT_PROVIDER: 'offline',
+    AGENT_RUNS_ENABLED: 'true',
+    ...env,
+  });
+  return { server, url: `http://127.0.0.1:${await server.started()}` };
+}
 
 export interface RunView {
   id: string;
   status: string;
   attempt: number;
+  startedAt: string | null;
+  finishedAt: string | null;
   assistantMessageId: string | null;
   errorCode: string | null;
   inputTokens: number | null;
@@ -20,8 +52,8 @@ export async function runsOf(baseUrl: string, sessionId: string): Promise<RunVie
 }
 
 /**
- * Polls `read` until `done` holds for what it returns, and returns that; bounded only to catch a
- * hang, never as a timing target.
+ * `eventually` for a read and a condition on it: returns the first value `done` accepts, and says
+ * what was last seen when it gives up. Bounded only to catch a hang, never as a timing target.
  */
 export async function until<T>(
   read: () => Promise<T>,
@@ -29,16 +61,18 @@ export async function until<T>(
   what: string,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) {
-      return value;
-    }
-    if (Date.now() > giveUpAt) {
-      throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    }
-    await sleep(100);
+  let last: T | undefined;
+  try {
+    return await eventually(
+      async () => {
+        last = await read();
+        return done(last) ? { value: last } : undefined;
+      },
+      what,
+      timeoutMs,
+    ).then((found) => found.value);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
   }
 }
 
