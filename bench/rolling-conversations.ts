@@ -58,11 +58,12 @@ function deployedShutdownBounds(): Record<string, string> {
 }
 
 /**
- * In the CHECKLIST phase the offline reply lists the tasks of each topic mentioned (kitchen,
- * bathroom, tiles): long enough at 20 tokens/s to outlast the drain delay plus AGENT_DRAIN_MS, so
- * a reply under way at SIGTERM is handed back rather than finished in time.
+ * In the CHECKLIST phase the offline reply lists the tasks of each topic mentioned: bathroom and
+ * tiling make 110 tokens, 5.5 s at 20 tokens/s. That outlasts the drain delay plus AGENT_DRAIN_MS
+ * (a reply begun just before SIGTERM is handed back) but fits in the time a replica serves
+ * between two restarts (so the attempt after a hand-back can finish). MESSAGE overrides it.
  */
-const USER_MESSAGE = 'We want a new kitchen and to redo the bathroom tiles.';
+const USER_MESSAGE = process.env.MESSAGE ?? 'We want to redo the bathroom tiles.';
 
 interface HeardEvent {
   at: number;
@@ -191,6 +192,7 @@ async function createSession(tally: ClientTally, port: number): Promise<string> 
 
 interface RunRow {
   user_message_id: string;
+  output_tokens: number | null;
   status: string;
   attempt: number;
   assistant_message_id: string | null;
@@ -253,7 +255,7 @@ async function reportDatabase(db: Client, tally: ClientTally, stuck: number): Pr
   ).rows;
   const runs = (
     await db.query<RunRow>(
-      'SELECT user_message_id, status, attempt, assistant_message_id, error_code FROM agent_runs',
+      'SELECT user_message_id, output_tokens, status, attempt, assistant_message_id, error_code FROM agent_runs',
     )
   ).rows;
   const runOf = new Map(runs.map((run) => [run.user_message_id, run]));
@@ -274,6 +276,11 @@ async function reportDatabase(db: Client, tally: ClientTally, stuck: number): Pr
       `; runs stuck queued/running after a ${SETTLE_MS} ms settle ${stuck}; ` +
       `runs failed ${failed.length} (${countBy(failed, (run) => run.error_code ?? '?')}); ` +
       `replies the client gave up on after ${REPLY_TIMEOUT_MS} ms ${tally.timedOut}`,
+  );
+  const tokens = runs.flatMap((run) => run.output_tokens ?? []).sort((a, b) => a - b);
+  console.log(
+    `reply length median ${percentile(tokens, 50)} tokens ` +
+      `(${(percentile(tokens, 50) / TOKENS_PER_S).toFixed(1)} s of streaming)`,
   );
   console.log(
     `runs interrupted (attempt > 1) ${runs.filter((run) => run.attempt > 1).length} of ${runs.length}; ` +
