@@ -5,6 +5,7 @@ import { ensureHaproxy } from '../test/support/haproxy';
 import { requestJson } from '../test/support/keep-alive-load';
 import { type ReplicaRestart, RollingCluster } from '../test/support/rolling-cluster';
 import { type SteadyRecord, readAndMessageRequests, SteadyLoad } from '../test/support/steady-load';
+import { listed, withoutRetries } from './rolling-shared';
 
 /**
  * `npm run bench:rolling`: what a rolling restart costs the clients of a real HAProxy running
@@ -29,29 +30,6 @@ interface Scenario {
   label: string;
   drainDelayMs: number;
   retries: boolean;
-}
-
-/** deploy/haproxy.cfg with every retry removed: one connection attempt, no redispatch. */
-function withoutRetries(source: string): string {
-  const kept = source
-    .split('\n')
-    .filter(
-      (line) =>
-        !/^\s*(retries|retry-on|option redispatch|http-request disable-l7-retry)\b/.test(line),
-    );
-  const at = kept.findIndex((line) => /^\s*option httpchk\b/.test(line));
-  kept.splice(at, 0, '    retries 0');
-  return kept.join('\n');
-}
-
-/** A short list in full; a soak's hundred entries as a count of each value. */
-function listed(values: ReadonlyArray<number | string>): string {
-  if (values.length <= 12) {
-    return `[${values.join(', ')}]`;
-  }
-  const counts = new Map<number | string, number>();
-  values.forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
-  return `{${[...counts].map(([value, count]) => `${value}: ×${count}`).join(', ')}}`;
 }
 
 function describeFailure(record: SteadyRecord): string {
