@@ -82,7 +82,8 @@ export const envSchema = z.object({
   SHUTDOWN_REQUEST_TIMEOUT_MS: milliseconds('SHUTDOWN_REQUEST_TIMEOUT_MS').default(10000),
   SHUTDOWN_IDLE_SOCKET_GRACE_MS: milliseconds('SHUTDOWN_IDLE_SOCKET_GRACE_MS').default(500),
   SHUTDOWN_STEP_TIMEOUT_MS: milliseconds('SHUTDOWN_STEP_TIMEOUT_MS').default(2000),
-  SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS').default(25000),
+  // Holds the defaults on Kubernetes (5 s drain delay) with the assistant's hand-back step too.
+  SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS').default(30000),
   LOCAL_OWNER_ID: z
     .uuid({ error: 'LOCAL_OWNER_ID must be a UUID' })
     .default('00000000-0000-4000-8000-000000000001'),

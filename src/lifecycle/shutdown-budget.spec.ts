@@ -24,7 +24,7 @@ describe('shutdown budget', () => {
       requestTimeoutMs: 10000,
       idleSocketGraceMs: 500,
       stepTimeoutMs: 2000,
-      timeoutMs: 25000,
+      timeoutMs: 30000,
     });
     expect(shutdownSection(loadEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).drainDelayMs).toBe(
       5000,
@@ -35,6 +35,7 @@ describe('shutdown budget', () => {
     const problems = problemsOf({
       SHUTDOWN_REQUEST_TIMEOUT_MS: '20000',
       SHUTDOWN_DRAIN_DELAY_MS: '1000',
+      SHUTDOWN_TIMEOUT_MS: '25000',
     });
 
     expect(problems).toHaveLength(1);
