@@ -160,117 +160,124 @@ function expectOnlyAttempt2After(client: LiveSocket, reply: Message): void {
   expect(reply.content.startsWith(rebuild(deltas as Delta[]))).toBe(true);
 }
 
-describe('SIGTERM to the replica streaming a reply', () => {
-  let scratch: CreatedDatabase | undefined;
-  let client: LiveSocket | undefined;
+/** What a test here leaves behind, undone after each one whether it passed or not. */
+interface ReplicaFixture {
+  scratch?: CreatedDatabase;
+  client?: LiveSocket;
+  /** A replica stopped with SIGSTOP: it ignores SIGTERM until continued, so it is thawed first. */
+  frozen?: ServerProcess;
+}
 
+function useReplicaFixture(): ReplicaFixture {
+  const fixture: ReplicaFixture = {};
   afterEach(async () => {
-    client?.close();
+    fixture.frozen?.kill('SIGCONT');
+    fixture.client?.close();
     await stopStartedServers();
-    await scratch?.drop();
+    await fixture.scratch?.drop();
+    delete fixture.frozen;
+    delete fixture.client;
+    delete fixture.scratch;
   });
+  return fixture;
+}
+
+/**
+ * Freezes A (SIGSTOP) past its lease until B streams attempt 2 of `runId`, thaws it, and waits
+ * until A's stale attempt 1 has met its fence: told it was taken over, or refused its message.
+ */
+async function freezePastTakeover(
+  fixture: ReplicaFixture,
+  a: ServerProcess,
+  runId: string,
+): Promise<void> {
+  a.kill('SIGSTOP');
+  fixture.frozen = a;
+  await eventually(
+    () => fixture.client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
+    'a delta of attempt 2 on B',
+    HANG_MS,
+  );
+  a.kill('SIGCONT');
+  delete fixture.frozen;
+  await a.waitFor(
+    (line) =>
+      logged(`run ${runId} attempt 1 was taken over by another claim`)(line) ||
+      logged(`run ${runId} attempt 1 is no longer running: nothing stored`)(line),
+    HANG_MS,
+  );
+}
+
+describe('SIGTERM to the replica streaming a reply', () => {
+  const fixture = useReplicaFixture();
 
   it('should hand the reply to the other replica, which stores it once', async () => {
-    scratch = await createScratchDatabase('durable_term');
+    fixture.scratch = await createScratchDatabase('durable_term');
     // A short drain: the reply cannot end within it, so the hand-over path is the one exercised.
-    const streaming = await replyStreamingOnA(scratch.url, { AGENT_DRAIN_MS: '300' });
-    client = streaming.client;
+    const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_DRAIN_MS: '300' });
+    fixture.client = streaming.client;
     const { a, urlB, sessionId, runId } = streaming;
 
     a.kill('SIGTERM');
 
     expect(await a.exited).toEqual({ code: 0, signal: null });
     expect(a.lines.some(logged(`run ${runId} (attempt 1) handed back to the queue`))).toBe(true);
-    const reply = await storedReply(client);
-    expect(client.events<RunEvent>('run.interrupted')).toEqual([
+    const reply = await storedReply(fixture.client);
+    expect(fixture.client.events<RunEvent>('run.interrupted')).toEqual([
       expect.objectContaining({ runId, attempt: 1 }),
     ]);
     // Told of the interruption before the restart, so it knows to drop attempt 1's text.
-    const order = client.received
+    const order = fixture.client.received
       .filter((entry) => entry.event === 'run.interrupted' || entry.event === 'run.started')
       .map((entry) => `${entry.event} ${(entry.data as RunEvent).attempt}`);
     expect(order).toEqual(['run.interrupted 1', 'run.started 2']);
-    expectOnlyAttempt2After(client, reply);
-    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+    expectOnlyAttempt2After(fixture.client, reply);
+    await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
   }, 60_000);
 });
 
 describe('SIGKILL to the replica streaming a reply', () => {
-  let scratch: CreatedDatabase | undefined;
-  let client: LiveSocket | undefined;
-
-  afterEach(async () => {
-    client?.close();
-    await stopStartedServers();
-    await scratch?.drop();
-  });
+  const fixture = useReplicaFixture();
 
   it('should let the other replica take the run over once its lease expires, and store it once', async () => {
-    scratch = await createScratchDatabase('durable_kill');
-    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
-    client = streaming.client;
+    fixture.scratch = await createScratchDatabase('durable_kill');
+    const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_LEASE_MS: '1500' });
+    fixture.client = streaming.client;
     const { a, b, urlB, sessionId, runId } = streaming;
 
     a.kill('SIGKILL');
 
     expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    const reply = await storedReply(client);
+    const reply = await storedReply(fixture.client);
     // No hand-over from a killed process: B's sweep found the lapsed lease and queued it again.
-    expect(client.events('run.interrupted')).toEqual([]);
+    expect(fixture.client.events('run.interrupted')).toEqual([]);
     expect(b.lines.some(logged(`run ${runId}: lease of attempt 1 expired; queued again`))).toBe(
       true,
     );
-    expectOnlyAttempt2After(client, reply);
-    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+    expectOnlyAttempt2After(fixture.client, reply);
+    await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
   }, 60_000);
 });
 
 describe('a replica frozen past its lease mid-reply', () => {
-  let scratch: CreatedDatabase | undefined;
-  let client: LiveSocket | undefined;
-  let frozen: ServerProcess | undefined;
-
-  afterEach(async () => {
-    // A stopped process ignores SIGTERM until continued: thaw it first so the guard can stop it.
-    frozen?.kill('SIGCONT');
-    frozen = undefined;
-    client?.close();
-    await stopStartedServers();
-    await scratch?.drop();
-  });
+  const fixture = useReplicaFixture();
 
   it('should fence the stale attempt off when it wakes: it stores nothing, the new one stores the reply', async () => {
-    scratch = await createScratchDatabase('durable_freeze');
-    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
-    client = streaming.client;
+    fixture.scratch = await createScratchDatabase('durable_freeze');
+    const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_LEASE_MS: '1500' });
+    fixture.client = streaming.client;
     const { a, b, urlB, sessionId, runId } = streaming;
 
-    a.kill('SIGSTOP');
-    frozen = a;
-    // Frozen past its lease until B has restarted the reply and streams it.
-    await eventually(
-      () => client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
-      'a delta of attempt 2 on B',
-      HANG_MS,
-    );
-    a.kill('SIGCONT');
-    frozen = undefined;
-
     // Awake, A's attempt 1 still believes it runs: each of its writes must change nothing.
-    await a.waitFor(
-      (line) =>
-        String(line.msg).includes(`run ${runId} attempt 1 was taken over by another claim`) ||
-        String(line.msg).includes(`run ${runId} attempt 1 is no longer running: nothing stored`),
-      HANG_MS,
-    );
-    const reply = await storedReply(client);
-    expectOnlyAttempt2After(client, reply);
-    await expectAnsweredOnce(scratch.url, urlB, sessionId, client, reply);
+    await freezePastTakeover(fixture, a, runId);
+    const reply = await storedReply(fixture.client);
+    expectOnlyAttempt2After(fixture.client, reply);
+    await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
 
     // Stopped cleanly, A's hand-back of its stale attempt is fenced too: the run stays completed.
     const exits = await Promise.all([a.stop(15_000), b.stop(15_000)]);
     exits.forEach((exit) => expect(exit).toEqual({ code: 0, signal: null }));
-    const stored = await storedRuns(scratch.url, sessionId);
+    const stored = await storedRuns(fixture.scratch.url, sessionId);
     expect(stored.runs).toEqual([expect.objectContaining({ status: 'completed', attempt: 2 })]);
     expect(stored.assistantMessages).toEqual([{ id: reply.id, session_id: sessionId }]);
   }, 60_000);
@@ -283,22 +290,12 @@ describe('a replica frozen past its lease mid-reply', () => {
  * conversation answered without a fault, shows what the thread held.
  */
 describe('the conversation the model is given after a takeover', () => {
-  let scratch: CreatedDatabase | undefined;
-  let client: LiveSocket | undefined;
-  let frozen: ServerProcess | undefined;
-
-  afterEach(async () => {
-    frozen?.kill('SIGCONT');
-    frozen = undefined;
-    client?.close();
-    await stopStartedServers();
-    await scratch?.drop();
-  });
+  const fixture = useReplicaFixture();
 
   it('should hold the question once when the reply was handed over at shutdown', async () => {
-    scratch = await createScratchDatabase('durable_thread_term');
-    const streaming = await replyStreamingOnA(scratch.url, { AGENT_DRAIN_MS: '300' });
-    client = streaming.client;
+    fixture.scratch = await createScratchDatabase('durable_thread_term');
+    const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_DRAIN_MS: '300' });
+    fixture.client = streaming.client;
     const { a, urlB, sessionId } = streaming;
 
     a.kill('SIGTERM');
@@ -311,35 +308,21 @@ describe('the conversation the model is given after a takeover', () => {
   }, 60_000);
 
   it('should hold the question once, and no reply from the fenced attempt, after a freeze', async () => {
-    scratch = await createScratchDatabase('durable_thread_freeze');
-    const streaming = await replyStreamingOnA(scratch.url, { AGENT_LEASE_MS: '1500' });
-    client = streaming.client;
+    fixture.scratch = await createScratchDatabase('durable_thread_freeze');
+    const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_LEASE_MS: '1500' });
+    fixture.client = streaming.client;
     const { a, urlB, sessionId, runId } = streaming;
 
-    a.kill('SIGSTOP');
-    frozen = a;
-    await eventually(
-      () => client?.events<Delta>('message.delta').some((delta) => delta.attempt === 2),
-      'a delta of attempt 2 on B',
-      HANG_MS,
-    );
-    a.kill('SIGCONT');
-    frozen = undefined;
     // Awake, the stale attempt learns it was fenced off, or runs to its end and is refused its
     // message (its overdue tokens come at once): either way it is done a moment later, before the
     // follow-up is asked.
-    await a.waitFor(
-      (line) =>
-        logged(`run ${runId} attempt 1 was taken over by another claim`)(line) ||
-        logged(`run ${runId} attempt 1 is no longer running: nothing stored`)(line),
-      HANG_MS,
-    );
+    await freezePastTakeover(fixture, a, runId);
     await sleep(1000);
     const [followUp] = await answered(urlB, sessionId, 2, 'And the floor?');
 
     // A fenced attempt must leave the thread alone: only the attempt that stored the reply writes
     // it, so the thread never forks into two versions of one turn.
-    expect(await threadForks(scratch.url, sessionId)).toBe(0);
+    expect(await threadForks(fixture.scratch.url, sessionId)).toBe(0);
     // The follow-up's model sees question, reply, follow-up: as if nothing had happened.
     expect(followUp?.inputTokens).toBe(await inputTokensAnsweredAtOnce(urlB, 'And the floor?'));
   }, 60_000);
