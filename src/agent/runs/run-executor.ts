@@ -13,6 +13,7 @@ import {
   finishWithoutMessageStatement,
   heartbeatStatement,
   requeueRunStatement,
+  runByIdStatement,
   type RunRow,
 } from '../sql/run.sql';
 import { AgentRunMetrics } from './agent-run.metrics';
@@ -209,11 +210,11 @@ export class RunExecutor {
   }
 
   private async cancel(run: RunRow, rest: string): Promise<void> {
-    const [row] = await queryRows(this.dataSource.manager, {
-      sql: 'SELECT partial_text FROM agent_runs WHERE id = $1',
-      parameters: [run.id],
-    });
-    const sofar = ((row as { partial_text?: string } | undefined)?.partial_text ?? '') + rest;
+    const [row] = await queryRows(
+      this.dataSource.manager,
+      runByIdStatement(run.owner_id, run.session_id, run.id),
+    );
+    const sofar = (row?.partial_text ?? '') + rest;
     if (sofar === '') {
       await queryRows(
         this.dataSource.manager,
