@@ -70,8 +70,8 @@ export class IdempotentWrites {
     if (stored.fingerprint !== claim.fingerprint) {
       throw new IdempotencyKeyReusedException();
     }
-    const { fingerprint: _fingerprint, ...answer } = stored;
-    return { row: answer as Row, replayed: true };
+    // The mappers read the row's own columns only; `fingerprint` rides along unread.
+    return { row: stored, replayed: true };
   }
 
   private rows<Row>(statement: SqlStatement<Row>): Promise<Row[]> {
