@@ -7,7 +7,9 @@ import {
   useSessionsTestApp,
 } from './sessions-test-app';
 import { ENVELOPE } from '../support/error-envelope';
-import { eventually } from '../support/live-clients';
+import type { ErrorEnvelope } from '../../src/common/errors/error-envelope';
+import type { CreateMessageAck } from '../../src/gateway/gateway.events';
+import { eventually, LiveSocket } from '../support/live-clients';
 import { baseUrl } from '../support/test-app';
 
 interface Created {
@@ -277,6 +279,42 @@ describe('Idempotency-Key (e2e)', () => {
           'Cellar',
         ]),
       ).toBe(1);
+    });
+  });
+
+  describe('socket.io message:create with idempotencyKey', () => {
+    it('should ack the first message again with replayed, share the key with REST, and refuse another body', async () => {
+      const live = await createSessionsTestApp({ ownerId: suite.ownerId, listen: true });
+      const client = await LiveSocket.connect(baseUrl(live.app));
+      try {
+        const sessionId = await createSession();
+        const idempotencyKey = randomUUID();
+        const payload = { sessionId, content: 'over the socket', idempotencyKey };
+        const first = await client.request<CreateMessageAck>('message:create', payload);
+        const again = await client.request<CreateMessageAck>('message:create', payload);
+        expect(first.replayed).toBeUndefined();
+        expect(again).toEqual({ message: first.message, replayed: true });
+        const overRest = await postMessage(sessionId, idempotencyKey, 'over the socket').expect(
+          201,
+        );
+        expect(overRest.body).toEqual(first.message);
+        const other = await client.request<ErrorEnvelope>('message:create', {
+          ...payload,
+          content: 'something else',
+        });
+        expect(other).toEqual({ ...ENVELOPE, statusCode: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+        const malformed = await client.request<ErrorEnvelope>('message:create', {
+          ...payload,
+          idempotencyKey: '',
+        });
+        expect(malformed).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+        expect(
+          await count('SELECT count(*) FROM messages WHERE session_id = $1', [sessionId]),
+        ).toBe(1);
+      } finally {
+        client.close();
+        await live.app.close();
+      }
     });
   });
 
