@@ -146,17 +146,16 @@ export class SessionsService {
 
   /**
    * Its messages go too (ON DELETE CASCADE). With If-Match, as for update, the version check is
-   * part of the DELETE itself, and a refused one is told from a 404 after.
+   * part of the DELETE itself, and a refused one is told from a 404 after; without it, no row can
+   * only mean no such session.
    */
   async remove(principal: Principal, id: string, ifMatch: IfMatch): Promise<void> {
-    const [row] = await this.rows(
-      deleteSessionStatement(
-        principal.ownerId,
-        id,
-        ifMatch?.kind === 'versions' ? ifMatch.versions : undefined,
-      ),
-    );
+    const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
+    const [row] = await this.rows(deleteSessionStatement(principal.ownerId, id, versions));
     if (row === undefined) {
+      if (versions === undefined) {
+        throw new SessionNotFoundException(id);
+      }
       const current = await this.currentState(principal, id);
       throw new VersionMismatchException(current.version);
     }
