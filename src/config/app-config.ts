@@ -31,6 +31,8 @@ export interface AppConfig {
   health: { token: string | undefined };
   /** Until authentication exists, every request acts as this one local owner. */
   principal: { localOwnerId: string };
+  /** Idempotency-Key on the create routes: how long a key's first answer is replayed. */
+  idempotency: { keyTtlMs: number };
   /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
   gateway: { sseHeartbeatMs: number };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
@@ -100,6 +102,7 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
+    idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
     agent: agentSection(env),

@@ -87,6 +87,10 @@ export const envSchema = z.object({
   LOCAL_OWNER_ID: z
     .uuid({ error: 'LOCAL_OWNER_ID must be a UUID' })
     .default('00000000-0000-4000-8000-000000000001'),
+  // How long a stored Idempotency-Key answer is replayed before the key may be used afresh.
+  IDEMPOTENCY_KEY_TTL_MS: milliseconds('IDEMPOTENCY_KEY_TTL_MS')
+    .min(1, 'IDEMPOTENCY_KEY_TTL_MS must be at least 1 millisecond')
+    .default(86_400_000),
   // A comment line on every idle SSE stream, so that proxies do not close it as dead.
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.

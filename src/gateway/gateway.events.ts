@@ -86,6 +86,8 @@ export interface JoinSessionAck {
 
 export interface CreateMessageAck {
   message: MessageDto;
+  /** Present when this is the stored answer of an earlier `message:create` with the same key. */
+  replayed?: true;
 }
 
 export type GatewayAck<T> = T | ErrorEnvelope;
@@ -101,7 +103,7 @@ export interface ClientToServerEvents {
     ack: (response: GatewayAck<{ left: true }>) => void,
   ) => void;
   'message:create': (
-    payload: { sessionId: string; content: string; role?: string },
+    payload: { sessionId: string; content: string; role?: string; idempotencyKey?: string },
     ack: (response: GatewayAck<CreateMessageAck>) => void,
   ) => void;
 }

@@ -4,7 +4,13 @@ import { ErrorEnvelope } from '../common/errors/error-envelope';
 
 type ErrorStatus = 400 | 404 | 409 | 412;
 
-const EXAMPLES: Record<ErrorStatus, { description: string; code: string; error: string }> = {
+export interface ErrorExample {
+  description: string;
+  code: string;
+  error: string;
+}
+
+const EXAMPLES: Record<ErrorStatus, ErrorExample> = {
   400: {
     description: 'Invalid input (VALIDATION_FAILED with field details, INVALID_CURSOR, …)',
     code: 'VALIDATION_FAILED',
@@ -29,21 +35,24 @@ const EXAMPLES: Record<ErrorStatus, { description: string; code: string; error: 
 
 /** Documents each listed error status with the envelope schema and an example body. */
 export function ApiErrorResponses(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ...statuses.map((status) => {
-      const example = EXAMPLES[status];
-      return ApiResponse({
-        status,
-        description: example.description,
-        type: ErrorEnvelope,
-        example: {
-          success: false,
-          statusCode: status,
-          error: example.error,
-          code: example.code,
-          requestId: '2f1c7f7e-3b4f-4a36-8d0e-9a3c4f3f2b1a',
-        },
-      });
-    }),
-  );
+  return applyDecorators(...statuses.map((status) => ApiErrorResponse(status, EXAMPLES[status])));
+}
+
+/** One error status with the envelope schema and this example body (a route's own 409, say). */
+export function ApiErrorResponse(
+  status: number,
+  example: ErrorExample,
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description: example.description,
+    type: ErrorEnvelope,
+    example: {
+      success: false,
+      statusCode: status,
+      error: example.error,
+      code: example.code,
+      requestId: '2f1c7f7e-3b4f-4a36-8d0e-9a3c4f3f2b1a',
+    },
+  });
 }

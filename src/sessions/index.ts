@@ -14,6 +14,7 @@ export { CreateMessageDto } from './dto/create-message.dto';
 export { MessageDto } from './dto/message.dto';
 export { MessagePageDto } from './dto/message-page.dto';
 export { MessageRole } from './message-role';
+export { IdempotencyKeyField } from './idempotency/idempotency-key-field.decorator';
 
 export { DomainEvents } from './events/domain-events';
 export type { DomainEvent } from './events/domain-event';

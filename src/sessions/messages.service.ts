@@ -4,6 +4,8 @@ import type { CreateMessageDto } from './dto/create-message.dto';
 import type { MessagePageDto } from './dto/message-page.dto';
 import type { MessageDto } from './dto/message.dto';
 import { SessionNotFoundException } from './exceptions/session-not-found.exception';
+import { type Idempotent, IdempotentWrites } from './idempotency/idempotent-writes';
+import { MessageRole } from './message-role';
 import { toMessageDto } from './message.mapper';
 import type { Principal } from './principal/principal';
 import {
@@ -13,6 +15,7 @@ import {
   messagesAfterStatement,
   type MessageRow,
   type OwnedMessageRow,
+  storedMessageStatement,
 } from './sql/message.sql';
 import { queryRows, type SqlStatement } from '../database/query-rows';
 
@@ -24,7 +27,10 @@ import { queryRows, type SqlStatement } from '../database/query-rows';
  */
 @Injectable()
 export class MessagesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentWrites,
+  ) {}
 
   /**
    * Inserts and publishes `message.created` in one statement (insertMessageStatement), which is its
@@ -35,14 +41,33 @@ export class MessagesService {
     sessionId: string,
     dto: CreateMessageDto,
   ): Promise<MessageDto> {
-    const [row] = await queryRows(
-      this.dataSource.manager,
-      insertMessageStatement(principal.ownerId, sessionId, dto),
+    return (await this.createOnce(principal, sessionId, dto, undefined)).value;
+  }
+
+  /**
+   * As create; with an Idempotency-Key, a retry gets the first request's message back (replayed)
+   * instead of a second message and a second assistant run; see IdempotentWrites.
+   */
+  async createOnce(
+    principal: Principal,
+    sessionId: string,
+    dto: CreateMessageDto,
+    idempotencyKey: string | undefined,
+  ): Promise<Idempotent<MessageDto>> {
+    const claim = this.idempotent.claim(principal.ownerId, idempotencyKey, 'message.create', {
+      sessionId,
+      content: dto.content,
+      role: dto.role ?? MessageRole.USER,
+    });
+    const { row, replayed } = await this.idempotent.run(
+      insertMessageStatement(principal.ownerId, sessionId, dto, claim),
+      claim,
+      storedMessageStatement,
     );
     if (row === undefined) {
       throw new SessionNotFoundException(sessionId);
     }
-    return toMessageDto(row);
+    return { value: toMessageDto(row), replayed };
   }
 
   /** Messages with seq > afterSeq, ascending, at most `limit`, and the cursor of the next page. */

@@ -29,12 +29,27 @@ import { SessionIdParams } from './dto/session-id.params';
 import { SessionPageDto } from './dto/session-page.dto';
 import { SessionDto } from './dto/session.dto';
 import { UpdateSessionDto } from './dto/update-session.dto';
+import {
+  ApiIdempotencyKey,
+  IDEMPOTENT_REPLAYED_DOC,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from './idempotency/api-idempotency-key.decorator';
+import { IdempotencyKeyHeader } from './idempotency/idempotency-key-header.decorator';
 import type { IfMatch } from './if-match';
 import { IfMatchHeader } from './if-match-header.decorator';
 import { CurrentPrincipal } from './principal/current-principal.decorator';
 import type { Principal } from './principal/principal';
 import { SessionETagInterceptor } from './session-etag.interceptor';
 import { SessionsService } from './sessions.service';
+
+const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description:
+    'ETag from a previous read ("3"), a list of them, or *. Without it the last write wins. ' +
+    'A mismatch is a 412; a malformed value (e.g. a weak W/"3" tag) is a 400 INVALID_HEADER.',
+  example: '"1"',
+};
 
 const ETAG_HEADER = {
   ETag: { description: 'The session version, quoted', schema: { type: 'string', example: '"1"' } },
@@ -56,16 +71,26 @@ export class SessionsController {
         description: 'URL of the new session',
         schema: { type: 'string', example: '/api/sessions/3f0e8b9e-2a51-4c1f-9a57-5b0f3c1d2e4a' },
       },
+      ...IDEMPOTENT_REPLAYED_DOC,
     },
   })
   @ApiErrorResponses(400)
+  @ApiIdempotencyKey('Another request with this Idempotency-Key is still in progress')
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateSessionDto,
+    @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<SessionDto> {
-    const session = await this.sessions.create(principal, body);
+    const { value: session, replayed } = await this.sessions.create(
+      principal,
+      body,
+      idempotencyKey,
+    );
     response.setHeader('Location', `/api/sessions/${session.id}`);
+    if (replayed) {
+      response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    }
     return session;
   }
 
@@ -95,14 +120,7 @@ export class SessionsController {
   @Patch(':id')
   @UseInterceptors(SessionETagInterceptor)
   @ApiOperation({ summary: 'Change title, budget or currency' })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description:
-      'ETag from a previous read ("3"), a list of them, or *. Without it the last write wins. ' +
-      'A mismatch is a 412; a malformed value (e.g. a weak W/"3" tag) is a 400 INVALID_HEADER.',
-    example: '"1"',
-  })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
   @ApiErrorResponses(400, 404, 412)
   update(
@@ -117,13 +135,15 @@ export class SessionsController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a session and its messages' })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 404, 412)
   remove(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParams,
+    @IfMatchHeader() ifMatch: IfMatch,
   ): Promise<void> {
-    return this.sessions.remove(principal, params.id);
+    return this.sessions.remove(principal, params.id, ifMatch);
   }
 
   @Post(':id/phase')

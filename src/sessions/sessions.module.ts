@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DomainEvents } from './events/domain-events';
+import { IdempotentWrites } from './idempotency/idempotent-writes';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { ResolvePrincipalPipe } from './principal/current-principal.decorator';
@@ -19,6 +20,7 @@ import { SessionsService } from './sessions.service';
     SessionsService,
     MessagesService,
     DomainEvents,
+    IdempotentWrites,
     PrincipalResolver,
     ResolvePrincipalPipe,
   ],

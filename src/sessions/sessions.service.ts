@@ -7,10 +7,12 @@ import type { SessionPageDto } from './dto/session-page.dto';
 import type { SessionDto } from './dto/session.dto';
 import type { UpdateSessionDto } from './dto/update-session.dto';
 import { EmptyUpdateException } from './exceptions/empty-update.exception';
+import { IdempotencyKeyInProgressException } from './exceptions/idempotency-key-in-progress.exception';
 import { IllegalPhaseTransitionException } from './exceptions/illegal-phase-transition.exception';
 import { InvalidCursorException } from './exceptions/invalid-cursor.exception';
 import { SessionNotFoundException } from './exceptions/session-not-found.exception';
 import { VersionMismatchException } from './exceptions/version-mismatch.exception';
+import { type Idempotent, IdempotentWrites } from './idempotency/idempotent-writes';
 import type { IfMatch } from './if-match';
 import { decodeSessionCursor, encodeSessionCursor } from './pagination/session-cursor';
 import { allowedNextPhases } from './phase-machine';
@@ -25,6 +27,7 @@ import {
   selectSessionStatement,
   sessionStateStatement,
   type SessionStateRow,
+  storedSessionStatement,
   updateSessionStatement,
 } from './sql/session.sql';
 
@@ -35,11 +38,36 @@ import {
  */
 @Injectable()
 export class SessionsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentWrites,
+  ) {}
 
-  async create(principal: Principal, dto: CreateSessionDto): Promise<SessionDto> {
-    const [row] = await this.rows(insertSessionStatement(principal.ownerId, dto));
-    return toSessionDto(required(row));
+  /**
+   * With an Idempotency-Key, a retry gets the first request's session back (replayed) instead of
+   * a second session; see IdempotentWrites.
+   */
+  async create(
+    principal: Principal,
+    dto: CreateSessionDto,
+    idempotencyKey?: string,
+  ): Promise<Idempotent<SessionDto>> {
+    const claim = this.idempotent.claim(principal.ownerId, idempotencyKey, 'session.create', {
+      title: dto.title,
+      totalBudget: dto.totalBudget ?? null,
+      currency: dto.currency ?? null,
+    });
+    const { row, replayed } = await this.idempotent.run(
+      insertSessionStatement(principal.ownerId, dto, claim),
+      claim,
+      storedSessionStatement,
+    );
+    if (row === undefined) {
+      // Only with a key: it was held by a request that wrote nothing after all, or its answer
+      // expired in the instant since the claim. Either way a retry is answered afresh.
+      throw new IdempotencyKeyInProgressException();
+    }
+    return { value: toSessionDto(row), replayed };
   }
 
   async findOne(principal: Principal, id: string): Promise<SessionDto> {
@@ -116,11 +144,20 @@ export class SessionsService {
     return toSessionDto(row);
   }
 
-  /** Its messages go too (ON DELETE CASCADE). */
-  async remove(principal: Principal, id: string): Promise<void> {
-    const [row] = await this.rows(deleteSessionStatement(principal.ownerId, id));
+  /**
+   * Its messages go too (ON DELETE CASCADE). With If-Match, as for update, the version check is
+   * part of the DELETE itself, and a refused one is told from a 404 after; without it, no row can
+   * only mean no such session.
+   */
+  async remove(principal: Principal, id: string, ifMatch: IfMatch): Promise<void> {
+    const versions = ifMatch?.kind === 'versions' ? ifMatch.versions : undefined;
+    const [row] = await this.rows(deleteSessionStatement(principal.ownerId, id, versions));
     if (row === undefined) {
-      throw new SessionNotFoundException(id);
+      if (versions === undefined) {
+        throw new SessionNotFoundException(id);
+      }
+      const current = await this.currentState(principal, id);
+      throw new VersionMismatchException(current.version);
     }
   }
 
@@ -139,11 +176,4 @@ export class SessionsService {
   private rows<Row>(statement: SqlStatement<Row>): Promise<Row[]> {
     return queryRows(this.dataSource.manager, statement);
   }
-}
-
-function required<T>(row: T | undefined): T {
-  if (row === undefined) {
-    throw new Error('INSERT … RETURNING returned no row');
-  }
-  return row;
 }

@@ -33,7 +33,8 @@ async function tablesIn(databaseUrl: string): Promise<string[]> {
   try {
     const { rows } = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_name IN ('sessions', 'messages', 'agent_runs')
+       WHERE table_schema = 'public'
+         AND table_name IN ('sessions', 'messages', 'agent_runs', 'idempotency_keys')
        ORDER BY table_name`,
     );
     return rows.map((row) => row.table_name);
@@ -69,11 +70,22 @@ describe('npm run migration:* (process)', () => {
     expect(run).toMatchObject({ code: 0 });
     expect(run.output).toMatch(/CreateSessionsAndMessages\d+ has been executed successfully/);
     expect(run.output).toMatch(/CreateAgentRuns\d+ has been executed successfully/);
-    expect(await tablesIn(database.url)).toEqual(['agent_runs', 'messages', 'sessions']);
+    expect(run.output).toMatch(/CreateIdempotencyKeys\d+ has been executed successfully/);
+    expect(await tablesIn(database.url)).toEqual([
+      'agent_runs',
+      'idempotency_keys',
+      'messages',
+      'sessions',
+    ]);
 
     const clean = await npmRun('migration:generate', check, database.url);
     expect(clean.output).toMatch(/No changes in database schema were found/);
     expect(clean.code).toBe(0);
+
+    const revertKeys = await npmRun('migration:revert', [], database.url);
+    expect(revertKeys).toMatchObject({ code: 0 });
+    expect(revertKeys.output).toMatch(/CreateIdempotencyKeys\d+ has been reverted successfully/);
+    expect(await tablesIn(database.url)).toEqual(['agent_runs', 'messages', 'sessions']);
 
     const revertRuns = await npmRun('migration:revert', [], database.url);
     expect(revertRuns).toMatchObject({ code: 0 });

@@ -21,10 +21,10 @@ describe('MessagesService.findBySeq (e2e)', () => {
 
   beforeAll(async () => {
     messages = suite.app.get(MessagesService);
-    const session = await suite.app
+    const created = await suite.app
       .get(SessionsService)
       .create({ ownerId: suite.ownerId }, { title: 'by seq' });
-    sessionId = session.id;
+    sessionId = created.value.id;
   });
 
   it('should find the message with that seq, and null for a seq the session does not have', async () => {

@@ -192,6 +192,32 @@ describe('query plans and round trips (e2e)', () => {
         return () => request(server).delete(`/api/sessions/${id}`).expect(204);
       },
     ],
+    [
+      'create a session with an Idempotency-Key',
+      () => () =>
+        request(server)
+          .post('/api/sessions')
+          .set('Idempotency-Key', randomUUID())
+          .send({ title: 'k' })
+          .expect(201),
+    ],
+    [
+      'post a message with an Idempotency-Key',
+      () => () =>
+        request(server)
+          .post(`/api/sessions/${sessionId}/messages`)
+          .set('Idempotency-Key', randomUUID())
+          .send({ content: 'k' })
+          .expect(201),
+    ],
+    [
+      'delete a session with a matching If-Match',
+      async () => {
+        const id = await newSession('e');
+        return () =>
+          request(server).delete(`/api/sessions/${id}`).set('If-Match', '"1"').expect(204);
+      },
+    ],
   ])(
     'should %s in ONE statement (write and NOTIFY, no BEGIN/COMMIT), no sequential scan',
     async (_case, arrange) => {
@@ -216,6 +242,14 @@ describe('query plans and round trips (e2e)', () => {
           .expect(412),
     ],
     [
+      'a stale If-Match on delete (412)',
+      () => () =>
+        request(server)
+          .delete(`/api/sessions/${sessionId}`)
+          .set('If-Match', '"999999"')
+          .expect(412),
+    ],
+    [
       'an illegal phase move (409)',
       async () => {
         // A new session is in INTAKE, from where ITERATE is not allowed.
@@ -228,6 +262,20 @@ describe('query plans and round trips (e2e)', () => {
     const send = await arrange();
     const statements = await statementsOf(() => send());
     expect(statements.map(({ sql }) => sql.trim().split(/\s+/)[0])).toEqual(['WITH', 'SELECT']);
+  });
+
+  it('should replay an Idempotency-Key with the keyed write (writing nothing) plus one SELECT of its answer', async () => {
+    const key = randomUUID();
+    const post = () =>
+      request(server)
+        .post(`/api/sessions/${sessionId}/messages`)
+        .set('Idempotency-Key', key)
+        .send({ content: 'once' });
+    await post().expect(201);
+    const statements = await statementsOf(() => post().expect(201));
+    expect(statements.map(({ sql }) => sql.trim().split(/\s+/)[0])).toEqual(['WITH', 'SELECT']);
+    const nodes = await planOfStatement(statements[1]!.sql, statements[1]!.parameters);
+    expect(nodes.map((node) => node['Index Name'])).toContain('PK_idempotency_keys');
   });
 
   it.each([

@@ -9,13 +9,13 @@ type Method = 'get' | 'post' | 'patch' | 'delete';
 
 /** Every route, with the error statuses its contract must document. */
 const ROUTES: Array<[Method, string, number, number[]]> = [
-  ['post', '/api/sessions', 201, [400]],
+  ['post', '/api/sessions', 201, [400, 409, 422]],
   ['get', '/api/sessions', 200, [400]],
   ['get', '/api/sessions/{id}', 200, [400, 404]],
   ['patch', '/api/sessions/{id}', 200, [400, 404, 412]],
-  ['delete', '/api/sessions/{id}', 204, [400, 404]],
+  ['delete', '/api/sessions/{id}', 204, [400, 404, 412]],
   ['post', '/api/sessions/{id}/phase', 200, [400, 404, 409]],
-  ['post', '/api/sessions/{id}/messages', 201, [400, 404]],
+  ['post', '/api/sessions/{id}/messages', 201, [400, 404, 409, 422]],
   ['get', '/api/sessions/{id}/messages', 200, [400, 404]],
 ];
 
@@ -74,4 +74,22 @@ describe('sessions OpenAPI contract (e2e)', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'If-Match', in: 'header' })]),
     );
   });
+
+  it.each([
+    ['post', '/api/sessions', 'Idempotency-Key'],
+    ['post', '/api/sessions/{id}/messages', 'Idempotency-Key'],
+    ['delete', '/api/sessions/{id}', 'If-Match'],
+  ] as Array<[Method, string, string]>)(
+    'should declare %s %s with the request header %s (and a create with its replay marker)',
+    (method, path, header) => {
+      const operation = document.paths[path]?.[method];
+      expect(operation?.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: header, in: 'header' })]),
+      );
+      if (header === 'Idempotency-Key') {
+        const created = operation?.responses['201'] as OpenAPIV3.ResponseObject;
+        expect(Object.keys(created.headers ?? {})).toContain('Idempotent-Replayed');
+      }
+    },
+  );
 });

@@ -334,6 +334,55 @@ describe('sessions (e2e)', () => {
     it('should answer 400 for a non-uuid id', async () => {
       await request(suite.server).delete('/api/sessions/zzz').expect(400);
     });
+
+    it('should refuse a stale If-Match with 412 and keep the session, then delete on the current one', async () => {
+      const created = await createSession();
+      await request(suite.server)
+        .patch(`/api/sessions/${created.id}`)
+        .send({ title: 'Renamed' })
+        .expect(200);
+      const stale = await request(suite.server)
+        .delete(`/api/sessions/${created.id}`)
+        .set('If-Match', '"1"')
+        .expect(412);
+      expect(stale.body).toEqual({
+        ...ENVELOPE,
+        statusCode: 412,
+        code: 'VERSION_MISMATCH',
+        details: [{ currentVersion: 2, currentETag: '"2"' }],
+      });
+      await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
+      await request(suite.server)
+        .delete(`/api/sessions/${created.id}`)
+        .set('If-Match', '"1", "2"')
+        .expect(204);
+      await request(suite.server).get(`/api/sessions/${created.id}`).expect(404);
+    });
+
+    it('should delete with If-Match * or without If-Match, and answer 404 (not 412) for a missing session', async () => {
+      const any = await createSession();
+      await request(suite.server)
+        .delete(`/api/sessions/${any.id}`)
+        .set('If-Match', '*')
+        .expect(204);
+      const unconditional = await createSession();
+      await request(suite.server).delete(`/api/sessions/${unconditional.id}`).expect(204);
+      const missing = await request(suite.server)
+        .delete(`/api/sessions/${randomUUID()}`)
+        .set('If-Match', '"1"')
+        .expect(404);
+      expect(missing.body).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    });
+
+    it('should answer a malformed If-Match with 400 INVALID_HEADER and keep the session', async () => {
+      const created = await createSession();
+      const response = await request(suite.server)
+        .delete(`/api/sessions/${created.id}`)
+        .set('If-Match', 'W/"1"')
+        .expect(400);
+      expect(response.body).toMatchObject({ code: 'INVALID_HEADER' });
+      await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
+    });
   });
 
   describe('POST /api/sessions/:id/phase', () => {

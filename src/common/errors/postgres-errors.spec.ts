@@ -28,6 +28,9 @@ describe('describePostgresError', () => {
   it('should tell request faults from outages', () => {
     expect(describePostgresError(pgError('23505')).kind).toBe('conflict');
     expect(describePostgresError(pgError('22P02')).kind).toBe('invalid-value');
+    expect(describePostgresError(pgError('22021')).kind).toBe('invalid-value');
+    expect(describePostgresError(pgError('22P05')).kind).toBe('invalid-value');
+    expect(describePostgresError(pgError('RI409')).kind).toBe('conflict');
     expect(describePostgresError(pgError('57014')).kind).toBe('statement-timeout');
     expect(describePostgresError(new Error('a bug'))).toEqual({ kind: undefined, cause: 'a bug' });
   });

@@ -50,6 +50,13 @@ const POSTGRES_ERRORS: Readonly<Record<string, PostgresErrorEntry>> = {
   '22P02': { kind: 'invalid-value', cause: 'Invalid value in request' },
   '22003': { kind: 'invalid-value', cause: 'Number out of range' },
   '22001': { kind: 'invalid-value', cause: 'Value too long' },
+  // Text Postgres cannot store: a NUL character (22021), or bytes invalid in the encoding (22P05).
+  // Validation refuses both first; this keeps any path it misses a 400, never a 500.
+  '22021': { kind: 'invalid-value', cause: 'Text with a character that cannot be stored (NUL)' },
+  '22P05': { kind: 'invalid-value', cause: 'Text with a character that cannot be stored' },
+  // Raised by idempotency_key_claim (migration CreateIdempotencyKeys); the sessions code turns it
+  // into IDEMPOTENCY_KEY_IN_PROGRESS, this keeps any other caller a 409.
+  RI409: { kind: 'conflict', cause: 'A request with this Idempotency-Key is still in progress' },
 };
 
 /** node-postgres and TypeORM report a lost connection in words only, without a code. */

@@ -1,6 +1,7 @@
 import { BadRequestException, type INestApplication } from '@nestjs/common';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { requestIdFor } from '../logging/request-id';
+import { rejectInvalidUtf8 } from './utf8-body';
 
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -10,14 +11,15 @@ type RequestWithId = Request & { id?: string };
  * Registered by setupApp in place of Nest's own body parser (the app is created with
  * `bodyParser: false`), so that (1) the request id exists before parsing can fail, and the error
  * envelope can quote it, and (2) malformed JSON gets its own code; Nest's default mapping turns it
- * into an anonymous 400 (nestjs/nest routes-resolver mapExternalException).
+ * into an anonymous 400 (nestjs/nest routes-resolver mapExternalException), and (3) bytes that are
+ * not UTF-8 are refused rather than stored as U+FFFD (rejectInvalidUtf8).
  */
 export function registerBodyParsing(app: INestApplication): void {
   app.use((req: RequestWithId, res: Response, next: NextFunction) => {
     req.id = requestIdFor(req, res);
     next();
   });
-  app.use(json({ limit: JSON_BODY_LIMIT }));
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: rejectInvalidUtf8 }));
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
     if (
       error instanceof SyntaxError &&

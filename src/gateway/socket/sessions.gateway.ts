@@ -122,18 +122,25 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return { left: true };
   }
 
-  /** Acked only once the insert committed (MessagesService.create resolves after the commit). */
+  /**
+   * Acked only once the insert committed (MessagesService.createOnce resolves after the commit).
+   * With `idempotencyKey`, the same rules as the REST route's Idempotency-Key header.
+   */
   @SubscribeMessage('message:create')
   async createMessage(
     @ConnectedSocket() socket: GatewaySocket,
     @MessageBody() payload: unknown,
   ): Promise<CreateMessageAck> {
-    const { sessionId, content, role } = await validatePayload(CreateMessagePayload, payload);
-    const message = await this.messages.create(
+    const { sessionId, content, role, idempotencyKey } = await validatePayload(
+      CreateMessagePayload,
+      payload,
+    );
+    const { value: message, replayed } = await this.messages.createOnce(
       socket.data.principal,
       sessionId,
       plainToInstance(CreateMessageDto, { content, role }),
+      idempotencyKey,
     );
-    return { message };
+    return replayed ? { message, replayed } : { message };
   }
 }

@@ -7,6 +7,7 @@ import {
   DECIMAL_AMOUNT_RULE,
   toDecimalText,
 } from '../money/decimal-amount';
+import { NoNulCharacter } from './no-nul-character.decorator';
 
 /** An optional budget: string or number in, decimal string out; null clears it. */
 export function TotalBudgetField(): PropertyDecorator {
@@ -22,6 +23,7 @@ export function TotalBudgetField(): PropertyDecorator {
     }),
     IsOptional(),
     Transform(({ value }: { value: unknown }) => toDecimalText(value)),
+    NoNulCharacter(),
     Matches(DECIMAL_AMOUNT_PATTERN, { message: `totalBudget must be ${DECIMAL_AMOUNT_RULE}` }),
   );
 }
@@ -41,6 +43,7 @@ export function CurrencyField(): PropertyDecorator {
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' ? value.trim().toUpperCase() : value,
     ),
+    NoNulCharacter(),
     IsISO4217CurrencyCode(),
   );
 }

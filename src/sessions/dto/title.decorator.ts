@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Length, ValidateIf } from 'class-validator';
+import { NoNulCharacter } from './no-nul-character.decorator';
 
 /** A session title: trimmed, then 1–200 characters. Required on create, optional on update. */
 export function TitleField(options: { required: boolean }): PropertyDecorator {
@@ -16,5 +17,6 @@ export function TitleField(options: { required: boolean }): PropertyDecorator {
     ),
     IsString(),
     Length(1, 200),
+    NoNulCharacter(),
   );
 }

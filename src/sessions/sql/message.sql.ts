@@ -1,6 +1,13 @@
 import type { CreateMessageDto } from '../dto/create-message.dto';
 import { MessageRole } from '../message-role';
 import type { SqlStatement } from '../../database/query-rows';
+import {
+  CLAIM,
+  type IdempotencyClaim,
+  idempotencyCtes,
+  type StoredAnswerRow,
+  storedAnswerStatement,
+} from './idempotency-key.sql';
 import { WRITTEN, writeWithEventSql } from './write-with-event.sql';
 
 /**
@@ -32,17 +39,31 @@ export type OwnedMessageRow = Omit<MessageRow, 'id'> & { id: string | null };
  * The lock (FOR NO KEY UPDATE, which still lets the foreign key's KEY SHARE through) is taken
  * before the identity allocates `seq` and held until commit, so the messages of one session commit
  * in seq order: a reader resuming "after seq N" can never later see a smaller seq appear.
+ *
+ * With an Idempotency-Key `claim`, the key is claimed before the session row is locked (a second
+ * request with the key fails fast rather than queueing on the lock), nothing is written unless the
+ * key is free, and the message is stored as the key's answer by the same statement. The user
+ * message's assistant run is queued by a trigger on the insert, so a replay queues none.
  */
 export function insertMessageStatement(
   ownerId: string,
   sessionId: string,
   dto: CreateMessageDto,
+  claim?: IdempotencyClaim,
 ): SqlStatement<MessageRow> {
+  const parameters: unknown[] = [sessionId, ownerId, dto.role ?? MessageRole.USER, dto.content];
+  const keyed = claim === undefined ? undefined : idempotencyCtes(claim, parameters);
   return {
     sql: writeWithEventSql({
-      before: {
-        session: 'SELECT id FROM sessions WHERE id = $1 AND owner_id = $2 FOR NO KEY UPDATE',
-      },
+      before:
+        keyed === undefined
+          ? { session: 'SELECT id FROM sessions WHERE id = $1 AND owner_id = $2 FOR NO KEY UPDATE' }
+          : {
+              [CLAIM]: keyed.claim,
+              session: `SELECT s.id FROM sessions s CROSS JOIN ${CLAIM}
+                        WHERE s.id = $1 AND s.owner_id = $2 AND ${CLAIM}.fresh
+                        FOR NO KEY UPDATE OF s`,
+            },
       write: `INSERT INTO messages (session_id, role, content)
               SELECT id, $3, $4 FROM session
               RETURNING ${MESSAGE_COLUMNS}`,
@@ -53,9 +74,17 @@ export function insertMessageStatement(
         messageId: `${WRITTEN}.id`,
         seq: `${WRITTEN}.seq::text`,
       },
+      ...(keyed === undefined ? {} : { after: { stored: keyed.stored } }),
     }),
-    parameters: [sessionId, ownerId, dto.role ?? MessageRole.USER, dto.content],
+    parameters,
   };
+}
+
+/** The message a key's earlier request created, as insertMessageStatement returned it. */
+export function storedMessageStatement(
+  claim: IdempotencyClaim,
+): SqlStatement<StoredAnswerRow<MessageRow>> {
+  return storedAnswerStatement(claim.ownerId, claim.key, 'messages', MESSAGE_COLUMNS);
 }
 
 /** Messages with seq > afterSeq, ascending, at most `rows`. */

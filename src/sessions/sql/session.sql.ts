@@ -4,6 +4,13 @@ import type { SessionCursor } from '../pagination/session-cursor';
 import { phasesLeadingTo } from '../phase-machine';
 import type { SessionPhase } from '../session-phase';
 import type { SqlStatement } from '../../database/query-rows';
+import {
+  CLAIM,
+  type IdempotencyClaim,
+  idempotencyCtes,
+  type StoredAnswerRow,
+  storedAnswerStatement,
+} from './idempotency-key.sql';
 import { WRITTEN, writeWithEventSql } from './write-with-event.sql';
 
 /**
@@ -81,20 +88,41 @@ export function sessionStateStatement(ownerId: string, id: string): SqlStatement
   };
 }
 
+/**
+ * With an Idempotency-Key `claim`, the row is inserted only if the key is free, and stored as the
+ * key's answer by the same statement (see idempotencyCtes).
+ */
 export function insertSessionStatement(
   ownerId: string,
   dto: CreateSessionDto,
+  claim?: IdempotencyClaim,
 ): SqlStatement<SessionRow> {
+  const parameters: unknown[] = [dto.title, dto.totalBudget ?? null, dto.currency ?? null, ownerId];
+  const keyed = claim === undefined ? undefined : idempotencyCtes(claim, parameters);
   return {
     sql: writeWithEventSql({
+      ...(keyed === undefined ? {} : { before: { [CLAIM]: keyed.claim } }),
       write: `INSERT INTO sessions (title, total_budget, currency, owner_id)
-              VALUES ($1, $2, COALESCE($3, 'USD'), $4)
+              ${
+                keyed === undefined
+                  ? `VALUES ($1, $2, COALESCE($3, 'USD'), $4)`
+                  : `SELECT $1::varchar, $2::numeric, COALESCE($3::char(3), 'USD'), $4::uuid
+                     FROM ${CLAIM} WHERE ${CLAIM}.fresh`
+              }
               RETURNING ${SESSION_COLUMNS}`,
       event: 'session.created',
       fields: SESSION_EVENT_FIELDS,
+      ...(keyed === undefined ? {} : { after: { stored: keyed.stored } }),
     }),
-    parameters: [dto.title, dto.totalBudget ?? null, dto.currency ?? null, ownerId],
+    parameters,
   };
+}
+
+/** The session a key's earlier request created, as insertSessionStatement returned it. */
+export function storedSessionStatement(
+  claim: IdempotencyClaim,
+): SqlStatement<StoredAnswerRow<SessionRow>> {
+  return storedAnswerStatement(claim.ownerId, claim.key, 'sessions', SESSION_COLUMNS);
 }
 
 /**
@@ -171,18 +199,24 @@ export function changePhaseStatement(
   };
 }
 
-/** Its messages go too (ON DELETE CASCADE). */
+/**
+ * Its messages go too (ON DELETE CASCADE). With `versions` (If-Match) the version check is part of
+ * the DELETE itself, as for updateSessionStatement: no row means "not found or not that version".
+ */
 export function deleteSessionStatement(
   ownerId: string,
   id: string,
+  versions?: number[],
 ): SqlStatement<Pick<SessionRow, 'id' | 'owner_id' | 'version'>> {
+  const versionCondition = versions === undefined ? '' : ' AND version = ANY($3::int[])';
   return {
     sql: writeWithEventSql({
-      write: `DELETE FROM sessions WHERE id = $1 AND owner_id = $2 RETURNING id, owner_id, version`,
+      write: `DELETE FROM sessions WHERE id = $1 AND owner_id = $2${versionCondition}
+              RETURNING id, owner_id, version`,
       event: 'session.deleted',
       fields: SESSION_EVENT_FIELDS,
     }),
-    parameters: [id, ownerId],
+    parameters: versions === undefined ? [id, ownerId] : [id, ownerId, versions],
   };
 }
 

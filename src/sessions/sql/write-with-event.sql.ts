@@ -18,11 +18,14 @@ export const WRITTEN = 'written';
  * A WITH query that modifies nothing runs only if the statement reads it, so the final SELECT
  * reads `notified` (one event per written row; none when nothing was written, e.g. a refused
  * conditional UPDATE). MATERIALIZED keeps it a separate step, never folded into the count.
- * `before` are CTEs the write reads, e.g. a row lock taken ahead of an INSERT.
+ * `before` are CTEs the write reads, e.g. a row lock taken ahead of an INSERT; `after` are CTEs
+ * that read the written rows, e.g. an INSERT storing them as an Idempotency-Key's answer (a WITH
+ * query that modifies data always runs, read or not).
  */
 export function writeWithEventSql<T extends DomainEventType>(parts: {
   before?: Record<string, string>;
   write: string;
+  after?: Record<string, string>;
   event: T;
   fields: DomainEventSqlFields<T>;
 }): string {
@@ -30,6 +33,7 @@ export function writeWithEventSql<T extends DomainEventType>(parts: {
     ...Object.entries(parts.before ?? {}).map(([name, query]) => `${name} AS (${query})`),
     `${WRITTEN} AS (${parts.write})`,
     `notified AS MATERIALIZED (${notifyDomainEventSql(parts.event, parts.fields, WRITTEN)})`,
+    ...Object.entries(parts.after ?? {}).map(([name, query]) => `${name} AS (${query})`),
   ];
   return `WITH ${ctes.join(',\n')}
 SELECT ${WRITTEN}.*, (SELECT count(*) FROM notified) AS notified FROM ${WRITTEN}`;

@@ -1,0 +1,34 @@
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type PipeTransform,
+} from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { InvalidRequestHeaderException } from '../exceptions/invalid-request-header.exception';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, parseIdempotencyKey } from './idempotency-key';
+
+/** A malformed Idempotency-Key is a 400 (INVALID_HEADER): ignoring it would drop the guarantee. */
+@Injectable()
+export class IdempotencyKeyPipe implements PipeTransform<string | undefined, string | undefined> {
+  transform(value: string | undefined): string | undefined {
+    const key = parseIdempotencyKey(value);
+    if (key === null) {
+      throw new InvalidRequestHeaderException(
+        'Idempotency-Key',
+        `a quoted string of 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324"`,
+      );
+    }
+    return key;
+  }
+}
+
+const RawIdempotencyKey = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined =>
+    context.switchToHttp().getRequest<IncomingMessage>().headers['idempotency-key'] as
+      string | undefined,
+);
+
+/** The request's Idempotency-Key (undefined when absent). */
+export const IdempotencyKeyHeader = (): ParameterDecorator =>
+  RawIdempotencyKey(undefined, IdempotencyKeyPipe);
