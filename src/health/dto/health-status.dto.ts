@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 export class MemoryMbDto {
   @ApiProperty({ example: 42.1 })
@@ -76,6 +76,7 @@ export class ProviderErrorDto {
   at!: string;
 }
 
+@ApiExtraModels(ProviderErrorDto)
 export class AgentStatusDto {
   @ApiProperty({ example: 'gemini', enum: ['gemini', 'offline'] })
   provider!: string;
@@ -108,8 +109,9 @@ export class AgentStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When counted' })
   countedAt!: string | null;
 
+  // allOf without `type: object`, which would make null fail the allOf (OpenAPI 3.0 nullable).
   @ApiProperty({
-    type: ProviderErrorDto,
+    allOf: [{ $ref: getSchemaPath(ProviderErrorDto) }],
     nullable: true,
     description: 'The last error the model gave; readiness never depends on it',
   })

@@ -94,7 +94,13 @@ export class ResponseContract {
     }
     // A body of another type than documented cannot be read against the documented schema.
     const contentType = this.contentTypeProblems(exchange, documented);
-    return contentType.length > 0 ? contentType : this.satisfiesSpec(exchange);
+    if (contentType.length > 0) {
+      return contentType;
+    }
+    // An event stream's body is not a document, and a body cut short cannot be parsed: their
+    // status and Content-Type agree, which is all there is to check.
+    const streamed = mediaType(exchange.headers) === 'text/event-stream';
+    return streamed || !exchange.bodyComplete ? [] : this.satisfiesSpec(exchange);
   }
 
   private method(exchange: HttpExchange): (typeof METHODS)[number] | undefined {
@@ -121,14 +127,8 @@ export class ResponseContract {
         ];
   }
 
-  /** jest-openapi's verdict on status and body (a stream's body is not read: it is not over). */
+  /** jest-openapi's verdict on status and body. */
   private satisfiesSpec(exchange: HttpExchange): string[] {
-    const type = mediaType(exchange.headers);
-    if (type === 'text/event-stream' || (!exchange.bodyComplete && exchange.body !== '')) {
-      return this.expectation(exchange, () =>
-        expect({ ...this.asSuperAgent(exchange), body: {}, text: '' }).toSatisfyApiSpec(),
-      );
-    }
     return this.expectation(exchange, () => expect(this.asSuperAgent(exchange)).toSatisfyApiSpec());
   }
 
