@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses } from './api-error-responses.decorator';
+import { ApiErrorResponse, ApiErrorResponses } from './api-error-responses.decorator';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { ListMessagesQuery } from './dto/list-messages.query';
 import { MessagePageDto } from './dto/message-page.dto';
@@ -19,6 +19,12 @@ export class MessagesController {
   @ApiOperation({ summary: 'Post a message (201 only once it is committed)' })
   @ApiCreatedResponse({ type: MessageDto })
   @ApiErrorResponses(400, 404)
+  @ApiErrorResponse(409, {
+    description:
+      'AGENT_MULTITASK=reject and the assistant is still answering in this session (CONFLICT)',
+    code: 'CONFLICT',
+    error: 'The assistant is still answering in this session: wait for its reply, or cancel it',
+  })
   create(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParams,

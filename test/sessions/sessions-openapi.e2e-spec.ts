@@ -51,7 +51,7 @@ const ROUTES: Array<[Method, string, number, number[]]> = [
   ['patch', '/api/sessions/{id}', 200, [400, 404, 412]],
   ['delete', '/api/sessions/{id}', 204, [400, 404]],
   ['post', '/api/sessions/{id}/phase', 200, [400, 404, 409]],
-  ['post', '/api/sessions/{id}/messages', 201, [400, 404]],
+  ['post', '/api/sessions/{id}/messages', 201, [400, 404, 409]],
   ['get', '/api/sessions/{id}/messages', 200, [400, 404]],
 ];
 
