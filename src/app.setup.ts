@@ -1,10 +1,11 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { completeApiDocument } from './common/openapi/complete-api-document';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
 export const API_PREFIX = 'api';
@@ -51,18 +52,31 @@ export function setupApp(app: INestApplication): INestApplication {
   // LifecycleModule's HttpServerTracking, at bootstrap.
 
   if (config.getOrThrow('docs', { infer: true }).enabled) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Renovation Agent API')
-        .setDescription(
-          'Renovation sessions, their phases and conversations; live updates over socket.io and SSE.',
-        )
-        .setVersion(config.getOrThrow('app', { infer: true }).version)
-        .build(),
-      { extraModels: [ErrorEnvelope] },
-    );
-    SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}.json` });
+    SwaggerModule.setup(DOCS_PATH, app, createApiDocument(app), {
+      jsonDocumentUrl: `${DOCS_PATH}.json`,
+    });
   }
   return app;
+}
+
+/**
+ * The OpenAPI document of `app` (set up by setupApp): what /api-docs.json serves, and what the e2e
+ * suites check every response against (test/support/openapi/). addBearerAuth() declares the
+ * scheme @ApiBearerAuth() names by default, `bearer`.
+ */
+export function createApiDocument(app: INestApplication): OpenAPIObject {
+  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Renovation Agent API')
+      .setDescription(
+        'Renovation sessions, their phases and conversations; live updates over socket.io and SSE.',
+      )
+      .setVersion(config.getOrThrow('app', { infer: true }).version)
+      .addBearerAuth()
+      .build(),
+    { extraModels: [ErrorEnvelope] },
+  );
+  return completeApiDocument(document, { apiPrefix: API_PREFIX });
 }

@@ -1,16 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { type ClientRequest, get } from 'node:http';
 import { Registry, register as globalRegistry } from 'prom-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { NEST_APP_OPTIONS, setupApp } from '../src/app.setup';
 import { packageVersion } from '../src/config/load-env';
 import { READINESS_CACHE_TTL_MS } from '../src/health/readiness/database.health';
 import { LifecycleState } from '../src/lifecycle/lifecycle-state';
 import { parsePrometheusText, type Sample } from './support/prometheus-text';
-import { baseUrl, createTestApp, testAppModule } from './support/test-app';
+import { baseUrl, createTestApp } from './support/test-app';
 import { ENVELOPE } from './support/error-envelope';
 
 const HEALTH_TOKEN = 'health-token-for-the-e2e-suite';
@@ -252,12 +250,7 @@ describe('readiness across the lifecycle (e2e)', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    // Built like createTestApp, but left in STARTING as startup leaves it until it listens.
-    const moduleRef = await Test.createTestingModule({
-      imports: [await testAppModule()],
-    }).compile();
-    app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));
-    await app.init();
+    app = await createTestApp({ ready: false });
   });
 
   afterAll(async () => {

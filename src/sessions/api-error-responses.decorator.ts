@@ -33,26 +33,26 @@ const EXAMPLES: Record<ErrorStatus, ErrorExample> = {
   },
 };
 
-/** Documents each listed error status with the envelope schema and an example body. */
-export function ApiErrorResponses(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(...statuses.map((status) => ApiErrorResponse(status, EXAMPLES[status])));
-}
-
-/** One error status with the envelope schema and this example body (a route's own 409, say). */
+/** Documents one error answer: the envelope schema, and an example body with `code` and `error`. */
 export function ApiErrorResponse(
   status: number,
-  example: ErrorExample,
+  text: ErrorExample,
 ): MethodDecorator & ClassDecorator {
   return ApiResponse({
     status,
-    description: example.description,
+    description: text.description,
     type: ErrorEnvelope,
     example: {
       success: false,
       statusCode: status,
-      error: example.error,
-      code: example.code,
+      error: text.error,
+      code: text.code,
       requestId: '2f1c7f7e-3b4f-4a36-8d0e-9a3c4f3f2b1a',
     },
   });
+}
+
+/** Documents each listed error status with the envelope schema and an example body. */
+export function ApiErrorResponses(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(...statuses.map((status) => ApiErrorResponse(status, EXAMPLES[status])));
 }

@@ -9,6 +9,7 @@ import { LifecycleState } from '../../src/lifecycle/lifecycle-state';
 import { createBootLogger } from '../../src/lifecycle/startup/boot-logger';
 import { openDatabaseAndMigrate } from '../../src/lifecycle/startup/database-steps';
 import { PrincipalResolver } from '../../src/sessions/principal/principal';
+import { watchResponses } from './openapi/response-watch';
 import { ServerProcess } from './server-process';
 
 /** The run's database (see global-setup.ts). */
@@ -52,6 +53,8 @@ export interface TestAppOptions {
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Listen on an ephemeral port (for socket.io and EventSource clients). */
   listen?: boolean;
+  /** False: leave the lifecycle in STARTING, as startup does until it listens. */
+  ready?: boolean;
   /**
    * Who every request (and socket handshake) acts as, in place of the configured local owner: a
    * suite that owns its sessions never sees those of suites running beside it.
@@ -59,7 +62,10 @@ export interface TestAppOptions {
   ownerOf?: (headers: IncomingHttpHeaders) => string;
 }
 
-/** The production stack in-process: same module, same setupApp, READY as startup leaves it. */
+/**
+ * The production stack in-process: same module, same setupApp, READY as startup leaves it. Every
+ * answer it gives is checked against its OpenAPI document (see openapi/response-watch.ts).
+ */
 export async function createTestApp(options: TestAppOptions = {}): Promise<INestApplication> {
   let builder = Test.createTestingModule({
     imports: [await testAppModule(testConfig(options.env)), ...(options.imports ?? [])],
@@ -72,12 +78,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<INest
   }
   const moduleRef = await builder.compile();
   const app = setupApp(moduleRef.createNestApplication(NEST_APP_OPTIONS));
+  watchResponses(app, options.imports);
   if (options.listen) {
     await app.listen(0, '127.0.0.1');
   } else {
     await app.init();
   }
-  app.get(LifecycleState).markReady();
+  if (options.ready !== false) {
+    app.get(LifecycleState).markReady();
+  }
   return app;
 }
 

@@ -14,7 +14,7 @@ export class ErrorEnvelope {
   @ApiProperty({ example: false, enum: [false] })
   success!: false;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   statusCode!: number;
 
   @ApiProperty({ example: 'Validation failed', description: 'A message for people' })

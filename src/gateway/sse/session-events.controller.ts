@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
 import { PrincipalResolver, SessionIdParams } from '../../sessions';
@@ -29,9 +29,14 @@ export class SessionEventsController {
       'A `: heartbeat` comment every SSE_HEARTBEAT_MS; `shutdown` with `retry:` when the ' +
       'instance drains.',
   })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Last message seq seen' })
-  @ApiResponse({ status: 200, description: 'text/event-stream' })
+  // Only the stream is text/event-stream: every refusal comes before it starts, as the JSON
+  // envelope (@ApiProduces would have claimed the errors were event streams too).
+  @ApiResponse({
+    status: 200,
+    description: 'The event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiResponse({ status: 400, type: ErrorEnvelope, description: 'Invalid id or Last-Event-ID' })
   @ApiResponse({
     status: 404,

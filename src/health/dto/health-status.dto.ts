@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 export class MemoryMbDto {
   @ApiProperty({ example: 42.1 })
@@ -12,16 +12,20 @@ export class MemoryMbDto {
 }
 
 export class DatabasePoolDto {
-  @ApiProperty({ example: 3, description: 'Connections open (idle + in use)' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Connections open (idle + in use)' })
   total!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   idle!: number;
 
-  @ApiProperty({ example: 0, description: 'Queries waiting for a free connection' })
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Queries waiting for a free connection',
+  })
   waiting!: number;
 
-  @ApiProperty({ example: 10, description: 'DB_POOL_MAX' })
+  @ApiProperty({ type: 'integer', example: 10, description: 'DB_POOL_MAX' })
   max!: number;
 }
 
@@ -34,10 +38,18 @@ export class DatabaseStatusDto {
 }
 
 export class RequestsStatusDto {
-  @ApiProperty({ example: 1, description: 'Responses not yet finished (this one included)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Responses not yet finished (this one included)',
+  })
   inFlight!: number;
 
-  @ApiProperty({ example: 1234, description: 'Responses finished since the process started' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1234,
+    description: 'Responses finished since the process started',
+  })
   completed!: number;
 }
 
@@ -64,6 +76,7 @@ export class ProviderErrorDto {
   at!: string;
 }
 
+@ApiExtraModels(ProviderErrorDto)
 export class AgentStatusDto {
   @ApiProperty({ example: 'gemini', enum: ['gemini', 'offline'] })
   provider!: string;
@@ -74,13 +87,13 @@ export class AgentStatusDto {
   @ApiProperty({ description: 'This instance claims runs (AGENT_RUNS_ENABLED)' })
   runsEnabled!: boolean;
 
-  @ApiProperty({ example: 1, description: 'Runs streaming on this instance now' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Runs streaming on this instance now' })
   runningHere!: number;
 
   @ApiProperty({
     example: 3,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Runs queued, all replicas',
   })
   queued!: number | null;
@@ -88,7 +101,7 @@ export class AgentStatusDto {
   @ApiProperty({
     example: 2,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'Runs running, all replicas',
   })
   running!: number | null;
@@ -96,8 +109,9 @@ export class AgentStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When counted' })
   countedAt!: string | null;
 
+  // allOf without `type: object`, which would make null fail the allOf (OpenAPI 3.0 nullable).
   @ApiProperty({
-    type: ProviderErrorDto,
+    allOf: [{ $ref: getSchemaPath(ProviderErrorDto) }],
     nullable: true,
     description: 'The last error the model gave; readiness never depends on it',
   })
@@ -131,7 +145,7 @@ export class HealthStatusDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'number' },
+    additionalProperties: { type: 'integer' },
     example: { sse: 2, 'socket.io': 5 },
     description: 'Open long-lived connections by kind',
   })

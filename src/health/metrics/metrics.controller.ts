@@ -1,11 +1,5 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
@@ -20,8 +14,11 @@ export class MetricsController {
   @Get()
   @UseGuards(HealthTokenGuard)
   @ApiBearerAuth()
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', type: String })
+  // The scrape is text/plain; its 401 is the JSON envelope like every error, so no @ApiProduces.
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiUnauthorizedResponse({ type: ErrorEnvelope, description: 'HEALTH_TOKEN is set and missing' })
   async metrics(@Res({ passthrough: true }) res: Response): Promise<string> {
     res.setHeader('Content-Type', this.registry.contentType);

@@ -8,6 +8,9 @@ export class CreateMessageDto {
     example: 'We want an open kitchen with an island.',
     minLength: 1,
     maxLength: 10_000,
+    pattern: '\\S',
+    description:
+      'Must contain something other than whitespace; stored exactly as sent (not trimmed)',
   })
   @IsString()
   @Length(1, 10_000)

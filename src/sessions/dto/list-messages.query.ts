@@ -1,26 +1,15 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IntegerQueryField } from '../../common/openapi/integer-query-field.decorator';
 
 export class ListMessagesQuery {
-  @ApiPropertyOptional({
+  @IntegerQueryField({
     minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
     default: 0,
     example: 0,
     description: 'Return messages with seq greater than this (the last seq the client saw)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
   after: number = 0;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50, example: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerQueryField({ minimum: 1, maximum: 100, default: 50, example: 50 })
   limit: number = 50;
 }

@@ -1,19 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IntegerQueryField } from '../../common/openapi/integer-query-field.decorator';
 import { SessionPhase } from '../session-phase';
 import { NoNulCharacter } from './no-nul-character.decorator';
 
 export class ListSessionsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerQueryField({ minimum: 1, maximum: 100, default: 20, example: 20 })
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', example: undefined })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -7,7 +7,7 @@ export class MessagePageDto {
   items!: MessageDto[];
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     example: 42,
     description: 'Pass as `after` for the next page; null when there is nothing more right now',

@@ -10,6 +10,7 @@ export class MessageDto {
   sessionId!: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 42,
     description: 'Database-wide increasing position: the order and the resume cursor (`after`)',
   })

@@ -15,7 +15,7 @@ export function TotalBudgetField(): PropertyDecorator {
     ApiPropertyOptional({
       oneOf: [
         { type: 'string', pattern: DECIMAL_AMOUNT_PATTERN.source },
-        { type: 'number', minimum: 0 },
+        { type: 'number', minimum: 0, maximum: 999_999_999_999.99 },
       ],
       nullable: true,
       example: '1234.50',
@@ -34,9 +34,9 @@ export function CurrencyField(): PropertyDecorator {
     ApiPropertyOptional({
       example: 'EUR',
       default: 'USD',
-      minLength: 3,
-      maxLength: 3,
-      description: 'ISO 4217 currency code (case-insensitive on input)',
+      pattern: '^\\s*[A-Za-z]{3}\\s*$',
+      description:
+        'ISO 4217 currency code; trimmed and upper-cased before the check, stored upper-case',
     }),
     // undefined = keep the default / current value; null is not a currency.
     ValidateIf((_object: object, value: unknown) => value !== undefined),

@@ -32,6 +32,10 @@ export class SessionDto {
   @ApiProperty({ format: 'date-time', example: '2025-01-31T09:20:00.000Z' })
   updatedAt!: string;
 
-  @ApiProperty({ example: 1, description: 'Increases on every change; the ETag' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Increases on every change; the ETag',
+  })
   version!: number;
 }

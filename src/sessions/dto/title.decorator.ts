@@ -4,9 +4,21 @@ import { Transform } from 'class-transformer';
 import { IsString, Length, ValidateIf } from 'class-validator';
 import { NoNulCharacter } from './no-nul-character.decorator';
 
+/**
+ * 1–200 characters once trimmed, with something other than whitespace, as a pattern: minLength
+ * and maxLength would apply to the untrimmed value, which is not what the server checks.
+ */
+export const TRIMMED_TITLE_PATTERN = '^\\s*\\S(?:[\\s\\S]{0,198}\\S)?\\s*$';
+
 /** A session title: trimmed, then 1–200 characters. Required on create, optional on update. */
 export function TitleField(options: { required: boolean }): PropertyDecorator {
-  const doc = { example: 'Kitchen remodel', minLength: 1, maxLength: 200 };
+  const doc = {
+    example: 'Kitchen remodel',
+    pattern: TRIMMED_TITLE_PATTERN,
+    description:
+      'Leading and trailing whitespace is trimmed; what remains must be 1–200 characters ' +
+      'and is what the session stores',
+  };
   return applyDecorators(
     options.required ? ApiProperty(doc) : ApiPropertyOptional(doc),
     ...(options.required

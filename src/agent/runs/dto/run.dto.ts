@@ -15,7 +15,10 @@ export class RunDto {
   @ApiProperty({ enum: RunStatus, enumName: 'RunStatus' })
   status!: RunStatus;
 
-  @ApiProperty({ description: 'How many times the run was started (1 unless it was handed over)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'How many times the run was started (1 unless it was handed over)',
+  })
   attempt!: number;
 
   @ApiProperty({ description: 'Whether its user asked it to stop' })
@@ -30,10 +33,10 @@ export class RunDto {
   @ApiProperty({ nullable: true, type: Boolean })
   errorRetryable!: boolean | null;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ nullable: true, type: 'integer' })
   inputTokens!: number | null;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ nullable: true, type: 'integer' })
   outputTokens!: number | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -54,7 +57,7 @@ export class ActiveRunDto {
   @ApiProperty({ format: 'uuid' })
   runId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   attempt!: number;
 
   @ApiProperty({ description: 'The reply so far; later `message.delta` events continue it' })
