@@ -189,7 +189,9 @@ export function dtoBody(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbit
 }
 
 export const validTitle = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 200, unit: 'grapheme-ascii' }).filter((t) => t.trim() !== ''),
+  fc
+    .string({ minLength: 1, maxLength: 200, unit: 'grapheme-ascii' })
+    .filter((t) => t.trim() !== ''),
   fc.string({ minLength: 1, maxLength: 50, unit: 'grapheme' }),
 );
 export const validContent = fc.oneof(
@@ -203,7 +205,10 @@ export const validBudget = fc.oneof(
 );
 export const validCurrency = fc.constantFrom('USD', 'eur', ' gbp ', 'JPY', 'XXX', 'ABC', 'usd ');
 export const PHASES = ['INTAKE', 'CHECKLIST', 'PLAN', 'RENDER', 'PAYMENT', 'COMPLETE', 'ITERATE'];
-export const validPhase = fc.oneof(fc.constantFrom('CHECKLIST', 'INTAKE'), fc.constantFrom(...PHASES, 'plan', 'DONE'));
+export const validPhase = fc.oneof(
+  fc.constantFrom('CHECKLIST', 'INTAKE'),
+  fc.constantFrom(...PHASES, 'plan', 'DONE'),
+);
 
 /**
  * Raw request bodies that JSON.stringify never produces: broken JSON, other encodings, bytes
@@ -310,7 +315,10 @@ export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
 /** Header values Node's client will send: visible ASCII, tab, Latin-1 bytes; no CR, LF or NUL. */
 export const headerText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 60, unit: 'grapheme-ascii' }),
-  fc.string({ maxLength: 20, unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)) }),
+  fc.string({
+    maxLength: 20,
+    unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)),
+  }),
   fc.integer({ min: 1_000, max: 3_000 }).map((n) => 'h'.repeat(n)),
   lookalike.filter((text) => /^[\t\x20-\x7e]*$/.test(text)),
 );

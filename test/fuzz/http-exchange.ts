@@ -81,6 +81,7 @@ export function describeRequest(fuzz: FuzzRequest): string {
   const headers = Object.entries(fuzz.headers)
     .map(([name, value]) => `${name}: ${cut(JSON.stringify(value))}`)
     .join('; ');
-  const body = fuzz.body === undefined ? '' : ` body ${cut(JSON.stringify(fuzz.body.toString('latin1')))}`;
+  const body =
+    fuzz.body === undefined ? '' : ` body ${cut(JSON.stringify(fuzz.body.toString('latin1')))}`;
   return `${fuzz.method} ${cut(fuzz.path)} [${headers}]${body}`;
 }

@@ -69,7 +69,9 @@ function body(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<BodyS
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(rawJsonText, contentType).map(([raw, type]) => ({ raw, contentType: type })),
+      arbitrary: fc
+        .tuple(rawJsonText, contentType)
+        .map(([raw, type]) => ({ raw, contentType: type })),
     },
   );
 }
@@ -79,7 +81,9 @@ const strayBody: fc.Arbitrary<BodySpec | undefined> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(undefined) },
   {
     weight: 1,
-    arbitrary: fc.tuple(junkJson(), contentType).map(([value, type]) => ({ value, contentType: type })),
+    arbitrary: fc
+      .tuple(junkJson(), contentType)
+      .map(([value, type]) => ({ value, contentType: type })),
   },
 );
 
@@ -122,7 +126,8 @@ const headers = fc.oneof(
 export function apiRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
   const id = idSegment(ids.sessions);
   const runId = idSegment(ids.runs);
-  const session = (rest = ''): fc.Arbitrary<string> => id.map((segment) => `/api/sessions/${segment}${rest}`);
+  const session = (rest = ''): fc.Arbitrary<string> =>
+    id.map((segment) => `/api/sessions/${segment}${rest}`);
   return fc.oneof(
     fc
       .tuple(junkQuery([]), headers, body(SESSION_FIELDS))
@@ -143,7 +148,11 @@ export function apiRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
       .tuple(session('/phase'), headers, body({ phase: validPhase }))
       .map(([path, h, b]) => fuzzCase('session.phase', 'POST', path, h, b)),
     fc
-      .tuple(session('/messages'), headers, body({ content: validContent, role: fc.constant('user') }))
+      .tuple(
+        session('/messages'),
+        headers,
+        body({ content: validContent, role: fc.constant('user') }),
+      )
       .map(([path, h, b]) => fuzzCase('message.create', 'POST', path, h, b)),
     fc
       .tuple(session('/messages'), junkQuery(['after', 'limit']), headers, strayBody)
@@ -159,15 +168,36 @@ export function apiRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
     fc
       .tuple(session('/events'), junkQuery(['after']), headers)
       .map(([path, query, h]) =>
-        fuzzCase('session.events', 'GET', `${path}${query}`, { Accept: 'text/event-stream', ...h }, undefined),
+        fuzzCase(
+          'session.events',
+          'GET',
+          `${path}${query}`,
+          { Accept: 'text/event-stream', ...h },
+          undefined,
+        ),
       ),
   );
 }
 
 /** The probes, /metrics, unknown paths and methods no route has. */
 export function otherRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
-  const probe = fc.constantFrom('/health', '/health/live', '/health/ready', '/health/status', '/metrics');
-  const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND');
+  const probe = fc.constantFrom(
+    '/health',
+    '/health/live',
+    '/health/ready',
+    '/health/status',
+    '/metrics',
+  );
+  const method = fc.constantFrom(
+    'GET',
+    'POST',
+    'PUT',
+    'PATCH',
+    'DELETE',
+    'OPTIONS',
+    'TRACE',
+    'PROPFIND',
+  );
   return fc.oneof(
     fc
       .tuple(probe, junkQuery(['verbose']), headers)
@@ -178,8 +208,19 @@ export function otherRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
         fc.oneof(
           probe,
           idSegment(ids.sessions).map((segment) => `/api/sessions/${segment}`),
-          fc.constantFrom('/api', '/api/', '/', '/api/sessions/', '//api//sessions', '/api/sessions/%2F', '/api-docs', '/api-docs.json'),
-          fc.array(idSegment(ids.sessions), { minLength: 1, maxLength: 5 }).map((parts) => `/api/${parts.join('/')}`),
+          fc.constantFrom(
+            '/api',
+            '/api/',
+            '/',
+            '/api/sessions/',
+            '//api//sessions',
+            '/api/sessions/%2F',
+            '/api-docs',
+            '/api-docs.json',
+          ),
+          fc
+            .array(idSegment(ids.sessions), { minLength: 1, maxLength: 5 })
+            .map((parts) => `/api/${parts.join('/')}`),
         ),
         headers,
         strayBody,
