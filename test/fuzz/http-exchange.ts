@@ -66,7 +66,7 @@ export function exchange(baseUrl: string, fuzz: FuzzRequest): Promise<FuzzRespon
   });
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
