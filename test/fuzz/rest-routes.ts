@@ -229,12 +229,18 @@ export function otherRequest(ids: KnownIds): fc.Arbitrary<FuzzCase> {
   );
 }
 
+/** The routes that write. */
+type WriteName = Extract<
+  RouteName,
+  'session.create' | 'session.update' | 'session.delete' | 'session.phase' | 'message.create'
+>;
+
 /**
  * The write a request makes if it succeeds, from its method and path as express routes them
  * (case-insensitive, a trailing slash ignored): a junk method on a junk-looking path can still be
  * a real write.
  */
-function writeOf(request: FuzzRequest): { write: RouteName; sessionId?: string } | undefined {
+function writeOf(request: FuzzRequest): { write: WriteName; sessionId?: string } | undefined {
   const path = (request.path.split('?')[0] ?? '').toLowerCase().replace(/\/$/, '');
   if (path === '/api/sessions') {
     return request.method === 'POST' ? { write: 'session.create' } : undefined;
@@ -244,7 +250,7 @@ function writeOf(request: FuzzRequest): { write: RouteName; sessionId?: string }
   if (sessionId === undefined) {
     return undefined;
   }
-  const writes: Record<string, RouteName> = {
+  const writes: Record<string, WriteName> = {
     'PATCH ': 'session.update',
     'DELETE ': 'session.delete',
     'POST /phase': 'session.phase',
@@ -289,8 +295,6 @@ export function recordWrite(fuzzed: FuzzCase, response: FuzzResponse, ledger: Wr
         content: String(answer?.content),
       });
       expectEcho(fuzzed, answer, 'content', (sent) => sent);
-      return;
-    default:
       return;
   }
 }

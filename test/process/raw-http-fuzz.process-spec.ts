@@ -38,7 +38,7 @@ describe('raw HTTP fuzz (process)', () => {
   });
 
   const query = async (sql: string, parameters: unknown[]): Promise<unknown[]> =>
-    (await db.query(sql, parameters)).rows;
+    (await db.query(sql, parameters)).rows as unknown[];
 
   it(
     'should answer raw junk bytes (framing, header bytes, bodies) without a 5xx, in the envelope',

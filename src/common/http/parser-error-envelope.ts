@@ -9,16 +9,24 @@ interface ParserRefusal {
   code: string;
 }
 
+const MALFORMED: ParserRefusal = {
+  status: 400,
+  message: 'Malformed HTTP request',
+  code: 'MALFORMED_REQUEST',
+};
+
 /** What Node's HTTP parser refused, with the status Node's own default answer would carry. */
+const REFUSALS: Readonly<Record<string, ParserRefusal>> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    message: 'Request headers are too large',
+    code: 'HEADERS_TOO_LARGE',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'Request timed out', code: 'REQUEST_TIMEOUT' },
+};
+
 function refusalFor(error: NodeJS.ErrnoException): ParserRefusal {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, message: 'Request headers are too large', code: 'HEADERS_TOO_LARGE' };
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, message: 'Request timed out', code: 'REQUEST_TIMEOUT' };
-    default:
-      return { status: 400, message: 'Malformed HTTP request', code: 'MALFORMED_REQUEST' };
-  }
+  return (error.code === undefined ? undefined : REFUSALS[error.code]) ?? MALFORMED;
 }
 
 function envelopeText({ status, message, code }: ParserRefusal): string {
