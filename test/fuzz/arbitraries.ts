@@ -20,6 +20,19 @@ export function knownGap<T>(arbitrary: fc.Arbitrary<T>): Array<fc.Arbitrary<T>> 
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 
+/**
+ * Text that passes validation but that Postgres cannot store as sent: a NUL (refused, 22021, a
+ * 500 today) or a lone surrogate (UTF-8 has no encoding for it: stored silently as U+FFFD today).
+ * Both should be a 400; known gaps until then.
+ */
+const storableBreaker = fc
+  .tuple(
+    fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme-ascii' }),
+    fc.oneof(fc.constant('\u0000'), loneSurrogate),
+    fc.string({ maxLength: 20, unit: 'grapheme-ascii' }),
+  )
+  .map(([before, breaker, after]) => `${before}${breaker}${after}`);
+
 /** Characters that each broke, or nearly broke, some layer somewhere. */
 const awkwardCharacter = fc.constantFrom(
   '\uFEFF', // BOM
@@ -98,19 +111,13 @@ export const junkString: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .array(fc.oneof(codePoints('grapheme-ascii'), awkwardCharacter, loneSurrogate), {
-        maxLength: 8,
-      })
+      .array(fc.oneof(codePoints('grapheme-ascii'), awkwardCharacter), { maxLength: 8 })
       .map((parts) => parts.join('')),
   },
   { weight: 1, arbitrary: fc.integer({ min: 199, max: 202 }).map((n) => 'x'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 9_999, max: 10_001 }).map((n) => 'y'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 120_000 }).map((n) => 'z'.repeat(n)) },
-  ...knownGap(
-    fc
-      .tuple(codePoints('grapheme-ascii'), codePoints('grapheme-ascii'))
-      .map(([before, after]) => `${before}\u0000${after}`),
-  ),
+  ...knownGap(storableBreaker),
 );
 
 /**
@@ -193,10 +200,12 @@ export const validTitle = fc.oneof(
     .string({ minLength: 1, maxLength: 200, unit: 'grapheme-ascii' })
     .filter((t) => t.trim() !== ''),
   fc.string({ minLength: 1, maxLength: 50, unit: 'grapheme' }),
+  ...knownGap(storableBreaker),
 );
 export const validContent = fc.oneof(
   fc.string({ minLength: 1, maxLength: 300, unit: 'grapheme-ascii' }),
   fc.string({ minLength: 1, maxLength: 100, unit: 'grapheme' }),
+  ...knownGap(storableBreaker),
 );
 export const validBudget = fc.oneof(
   fc.constantFrom('0', '1234.50', '999999999999.99', null),
@@ -254,30 +263,36 @@ export const rawJsonText: fc.Arbitrary<Buffer> = fc.oneof(
       .tuple(fc.integer({ min: 2_000, max: 40_000 }), fc.constantFrom('[', '{"a":', '{"title":['))
       .map(([depth, open]) => nested(depth, open)),
   ),
-  ...knownGap(
-    fc
-      .tuple(
-        fc.constantFrom('{"title":"', '{"content":"', '{"currency":"'),
-        fc.uint8Array({ minLength: 1, maxLength: 12 }),
-        fc.constantFrom(
-          [0xff],
-          [0xc3, 0x28],
-          [0x80],
-          [0xc0, 0xaf],
-          [0xed, 0xa0, 0x80],
-          [0xf4, 0x90, 0x80, 0x80],
-          [0xe2, 0x82],
-        ),
-      )
-      .map(([prefix, filler, invalid]) =>
-        Buffer.concat([
-          Buffer.from(prefix),
-          Buffer.from(filler.map((byte) => 0x61 + (byte % 26))),
-          Buffer.from(invalid),
-          Buffer.from('"}'),
-        ]),
+);
+
+/**
+ * A JSON object whose string holds bytes that are not UTF-8 (a stray continuation byte, an
+ * overlong form, an encoded surrogate…). Such a body must be refused, never stored with U+FFFD in
+ * place of the bytes: a known gap (stored so today).
+ */
+export const invalidUtf8Body: Array<fc.Arbitrary<Buffer>> = knownGap(
+  fc
+    .tuple(
+      fc.constantFrom('{"title":"', '{"content":"', '{"currency":"'),
+      fc.uint8Array({ minLength: 1, maxLength: 12 }),
+      fc.constantFrom(
+        [0xff],
+        [0xc3, 0x28],
+        [0x80],
+        [0xc0, 0xaf],
+        [0xed, 0xa0, 0x80],
+        [0xf4, 0x90, 0x80, 0x80],
+        [0xe2, 0x82],
       ),
-  ),
+    )
+    .map(([prefix, filler, invalid]) =>
+      Buffer.concat([
+        Buffer.from(prefix),
+        Buffer.from(filler.map((byte) => 0x61 + (byte % 26))),
+        Buffer.from(invalid),
+        Buffer.from('"}'),
+      ]),
+    ),
 );
 
 /** `depth` times `open`, a value, then each opening closed again, as raw JSON text. */

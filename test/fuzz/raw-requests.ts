@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { percentEncode, rawJsonText } from './arbitraries';
+import { invalidUtf8Body, percentEncode, rawJsonText } from './arbitraries';
 
 /**
  * Whole HTTP/1.1 requests as bytes, for the raw TCP fuzz: well-formed requests carrying junk
@@ -82,6 +82,7 @@ const wellFramed = fc
     fc.option(
       fc.oneof(
         rawJsonText,
+        ...invalidUtf8Body,
         fc
           .constantFrom('{"title":"raw"}', '{"content":"raw"}', '{"phase":"CHECKLIST"}')
           .map((t) => Buffer.from(t)),

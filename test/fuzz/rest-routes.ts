@@ -3,6 +3,7 @@ import {
   contentType,
   dtoBody,
   idSegment,
+  invalidUtf8Body,
   junkHeaders,
   junkJson,
   junkQuery,
@@ -37,6 +38,8 @@ export interface FuzzCase {
   request: FuzzRequest;
   /** The body as a value, when it was sent as JSON.stringify of it (undefined for raw bytes). */
   sent?: unknown;
+  /** Why this request must not succeed (a 2xx is a failure), when it must not. */
+  mustRefuse?: string;
 }
 
 /** The ids a fuzzed path may pick among: the sessions and runs that exist right now. */
@@ -56,6 +59,7 @@ interface BodySpec {
   value?: unknown;
   raw?: Buffer;
   contentType?: string;
+  mustRefuse?: string;
 }
 
 /** A JSON body of the DTO's shape (or not), sometimes raw bytes instead, under some content type. */
@@ -73,6 +77,14 @@ function body(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<BodyS
         .tuple(rawJsonText, contentType)
         .map(([raw, type]) => ({ raw, contentType: type })),
     },
+    ...invalidUtf8Body.map((raw) => ({
+      weight: 1,
+      arbitrary: raw.map((bytes): BodySpec => ({
+        raw: bytes,
+        contentType: 'application/json',
+        mustRefuse: 'a body that is not UTF-8',
+      })),
+    })),
   );
 }
 
@@ -113,6 +125,7 @@ function fuzzCase(
       ...(bytes === undefined ? {} : { body: bytes }),
     },
     ...(spec?.raw === undefined && spec?.value !== undefined ? { sent: spec.value } : {}),
+    ...(spec?.mustRefuse === undefined ? {} : { mustRefuse: spec.mustRefuse }),
   };
 }
 
@@ -265,6 +278,11 @@ function writeOf(request: FuzzRequest): { write: WriteName; sessionId?: string }
  * write must not change the data silently).
  */
 export function recordWrite(fuzzed: FuzzCase, response: FuzzResponse, ledger: WriteLedger): void {
+  if (fuzzed.mustRefuse !== undefined && response.status >= 200 && response.status < 300) {
+    throw new Error(
+      `${fuzzed.route} accepted ${fuzzed.mustRefuse} with ${response.status}: ${response.text.slice(0, 300)}`,
+    );
+  }
   const written = writeOf(fuzzed.request);
   if (response.status < 200 || response.status >= 300 || written === undefined) {
     return;
