@@ -89,7 +89,7 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
     { weight: 1, arbitrary: fc.constant(undefined) },
     ...knownGap(
       fc
-        .tuple(fc.integer({ min: 2_000, max: 6_000 }), sessionId)
+        .tuple(fc.integer({ min: 2_000, max: 3_000 }), sessionId)
         .map(([depth, id]) => deeplyNested(depth, id)),
     ),
   );
