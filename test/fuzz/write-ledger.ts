@@ -16,7 +16,7 @@ export class WriteLedger {
   readonly deleted = new Set<string>();
   /** Versions each session should have gained: one per 2xx PATCH or phase change. */
   readonly bumps = new Map<string, number>();
-  readonly messages: LedgerMessage[] = [];
+  private readonly messagesById = new Map<string, LedgerMessage>();
 
   sessionCreated(id: string): void {
     this.sessions.add(id);
@@ -31,8 +31,13 @@ export class WriteLedger {
     this.bumps.set(id, (this.bumps.get(id) ?? 0) + 1);
   }
 
+  /** An idempotent replay acknowledges the same row again: it is still one row. */
   messageCreated(message: LedgerMessage): void {
-    this.messages.push(message);
+    this.messagesById.set(message.id, message);
+  }
+
+  get messages(): LedgerMessage[] {
+    return [...this.messagesById.values()];
   }
 
   /** Ids of sessions that exist now (a fuzzed path picks among these). */
