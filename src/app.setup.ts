@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -5,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { answerParserRefusalsInEnvelope } from './common/http/parser-error-envelope';
 import { completeApiDocument } from './common/openapi/complete-api-document';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
@@ -29,6 +31,7 @@ export function setupApp(app: INestApplication): INestApplication {
   express.set('etag', false);
 
   registerBodyParsing(app);
+  answerParserRefusalsInEnvelope(app.getHttpServer() as Server);
   // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.
   const corsOrigins = config.getOrThrow('cors', { infer: true }).origins;
   app.useWebSocketAdapter(new ShutdownSafeIoAdapter(app, corsOrigins));

@@ -1,4 +1,4 @@
-import { BadRequestException, type INestApplication } from '@nestjs/common';
+import { BadRequestException, HttpException, type INestApplication } from '@nestjs/common';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { requestIdFor } from '../logging/request-id';
 import { rejectInvalidUtf8 } from './utf8-body';
@@ -33,6 +33,34 @@ export function registerBodyParsing(app: INestApplication): void {
       );
       return;
     }
-    next(error);
+    next(undecodableBody(error) ?? error);
   });
+}
+
+/**
+ * A body the parser could not even decode (a Content-Encoding whose bytes are not that encoding,
+ * e.g. `gzip` over plain JSON): body-parser passes zlib's error on as an untyped 4xx, which the
+ * error filter cannot tell from a bug. Typed parser errors (too large, bad charset) keep their
+ * own mapping in common/errors/infrastructure-errors.ts.
+ */
+export function undecodableBody(error: unknown): HttpException | undefined {
+  const { status, expose, type, message } = (error ?? {}) as {
+    status?: unknown;
+    expose?: unknown;
+    type?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) {
+    return undefined;
+  }
+  if (type !== undefined) {
+    return undefined;
+  }
+  return new HttpException(
+    {
+      message: `Request body could not be decoded${typeof message === 'string' ? `: ${message}` : ''}`,
+      code: 'MALFORMED_BODY',
+    },
+    status,
+  );
 }

@@ -1,9 +1,22 @@
-import { type ClassConstructor, plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { ValidationPipe } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import { ValidationError } from 'class-validator';
 import { RequestValidationException } from '../../common/errors/request-validation.exception';
 
 /**
- * A socket.io payload checked the way the global ValidationPipe checks a REST body (whitelist,
+ * The global pipe's options (app.module.ts). The pipe itself, not a copy of its steps: before
+ * class-transformer runs it strips `constructor` and `__proto__` keys, and a nested object with
+ * its own `constructor` key makes plainToInstance throw a TypeError (a 500) when called directly.
+ */
+const payloadPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => new RequestValidationException(errors),
+});
+
+/**
+ * A socket.io payload checked exactly as the global ValidationPipe checks a REST body (whitelist,
  * forbid unknown fields), failing with the same 400 VALIDATION_FAILED and per-field details.
  * Anything that is not a plain object (a string, an array, nothing at all) is a 400 too.
  */
@@ -18,10 +31,5 @@ export async function validatePayload<T extends object>(
     error.children = [];
     throw new RequestValidationException([error]);
   }
-  const instance = plainToInstance(type, payload);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    throw new RequestValidationException(errors);
-  }
-  return instance;
+  return (await payloadPipe.transform(payload, { type: 'body', metatype: type })) as T;
 }
