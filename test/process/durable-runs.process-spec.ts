@@ -25,7 +25,7 @@ interface Message {
  * Slow enough that a reply (about 60–120 tokens) still streams on A once B has started beside it,
  * which takes seconds on a busy machine.
  */
-const OFFLINE_ASSISTANT = { AGENT_OFFLINE_TOKENS_PER_S: '8' };
+const OFFLINE_ASSISTANT = { AGENT_OFFLINE_TOKENS_PER_S: '5' };
 /** Bounds that only catch a hang: a takeover waits for a lease plus a sweep, on a busy machine. */
 const HANG_MS = 30_000;
 
