@@ -176,9 +176,9 @@ interface Rebuilt {
 }
 
 /**
- * Rebuilds the reply the way README's "Live updates" tells a client to — deltas by offset, a new
- * run.started attempt starting again — and compares it with the stored assistant message, which
- * may carry a tail that was never flushed as a delta.
+ * Rebuilds the reply the way docs/live-events.md tells a client to — deltas by offset, a new
+ * run.started attempt continuing from its resumeOffset — and compares it with the stored
+ * assistant message (`tailChars`: what the deltas never carried).
  */
 function rebuild(received: readonly ReceivedEvent[]): Rebuilt {
   let text = '';
@@ -187,8 +187,9 @@ function rebuild(received: readonly ReceivedEvent[]): Rebuilt {
   let duplicates = 0;
   for (const { event, data } of received) {
     if (event === 'run.started') {
-      attempt = (data as { attempt: number }).attempt;
-      text = '';
+      const started = data as { attempt: number; resumeOffset: number };
+      attempt = started.attempt;
+      text = text.slice(0, started.resumeOffset);
     } else if (event === 'message.delta') {
       const delta = data as Delta;
       if (delta.attempt !== attempt) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { AGENT_EVENTS_CHANNEL } from '../src/agent/events/agent-event';
+import { composeOfflineReply } from '../src/agent/providers/offline/offline-replies';
 import { createDatabase } from '../test/support/create-database';
 import {
   type ComposeFile,
@@ -14,6 +15,7 @@ import { ensureHaproxy } from '../test/support/haproxy';
 import { requestJson } from '../test/support/keep-alive-load';
 import { type ReplicaRestart, RollingCluster } from '../test/support/rolling-cluster';
 import { listed, withoutRetries } from './rolling-shared';
+import { splitIntoTokens } from '../src/agent/providers/offline/tokens';
 import { percentile } from './statistics';
 
 /**
@@ -28,7 +30,9 @@ import { percentile } from './statistics';
  * times (each in turn: SIGTERM, exit, successor on the same port, UP in HAProxy). This script's
  * own LISTEN on agent_events timestamps every event, which times the pause an interrupted reply
  * sees between its old attempt's last delta and its next attempt's first. At the end the database
- * says whether every acknowledged message got exactly one reply.
+ * says whether every acknowledged message got exactly one reply, and whether each stored reply is
+ * the offline assistant's whole reply, once: an interrupted reply is continued by its next attempt,
+ * so a reply cut short or with a part said twice would show here.
  *
  *   ROLLS=20 CONVERSATIONS=20 TOKENS_PER_S=20 npm run bench:rolling-agent
  */
@@ -203,6 +207,33 @@ interface MessageRow {
   id: string;
   session_id: string;
   role: string;
+  content: string;
+}
+
+/**
+ * What the offline assistant answers USER_MESSAGE in the CHECKLIST phase: the same for every turn
+ * of every conversation here (it lists the work for the topics said, and every message says the
+ * same), so each stored reply must be exactly this.
+ */
+function expectedReply(): string {
+  return composeOfflineReply(
+    { phase: 'CHECKLIST', title: 'bench', totalBudget: null, currency: 'USD' },
+    [{ role: 'user', content: USER_MESSAGE }],
+  );
+}
+
+/** Stored replies that are the whole reply once, cut short (a prefix of it), or anything else. */
+function replyIntegrity(messages: readonly MessageRow[]): string {
+  const expected = expectedReply();
+  const replies = messages.filter((message) => message.role === 'assistant');
+  const whole = replies.filter((message) => message.content === expected).length;
+  const cut = replies.filter(
+    (message) => message.content !== expected && expected.startsWith(message.content),
+  ).length;
+  return (
+    `stored replies that are the whole reply exactly once ${whole} of ${replies.length}; ` +
+    `cut short ${cut}; repeated or otherwise wrong ${replies.length - whole - cut}`
+  );
 }
 
 /** Waits until no run is queued or running (or SETTLE_MS passed): the last replies settle. */
@@ -251,7 +282,9 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): string {
 
 async function reportDatabase(db: Client, tally: ClientTally, stuck: number): Promise<void> {
   const messages = (
-    await db.query<MessageRow>('SELECT id, session_id, role FROM messages ORDER BY session_id, seq')
+    await db.query<MessageRow>(
+      'SELECT id, session_id, role, content FROM messages ORDER BY session_id, seq',
+    )
   ).rows;
   const runs = (
     await db.query<RunRow>(
@@ -277,14 +310,17 @@ async function reportDatabase(db: Client, tally: ClientTally, stuck: number): Pr
       `runs failed ${failed.length} (${countBy(failed, (run) => run.error_code ?? '?')}); ` +
       `replies the client gave up on after ${REPLY_TIMEOUT_MS} ms ${tally.timedOut}`,
   );
-  const tokens = runs.flatMap((run) => run.output_tokens ?? []).sort((a, b) => a - b);
+  console.log(replyIntegrity(messages));
+  const replyTokens = splitIntoTokens(expectedReply()).length;
   console.log(
-    `reply length median ${percentile(tokens, 50)} tokens ` +
-      `(${(percentile(tokens, 50) / TOKENS_PER_S).toFixed(1)} s of streaming)`,
+    `reply length ${replyTokens} tokens (${(replyTokens / TOKENS_PER_S).toFixed(1)} s of streaming)`,
   );
+  const completed = runs.filter((run) => run.status === 'completed');
   console.log(
     `runs interrupted (attempt > 1) ${runs.filter((run) => run.attempt > 1).length} of ${runs.length}; ` +
-      `attempts ${countBy(runs, (run) => String(run.attempt))}`,
+      `attempts ${countBy(runs, (run) => String(run.attempt))}; ` +
+      `completed after an interruption ${completed.filter((run) => run.attempt > 1).length}, ` +
+      `most attempts a completed run took ${Math.max(0, ...completed.map((run) => run.attempt))}`,
   );
 }
 

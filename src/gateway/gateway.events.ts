@@ -35,8 +35,8 @@ export interface ServerDrainingEvent {
 
 /**
  * The assistant's events as clients get them (its NOTIFY payload less the owner). `message.delta`
- * continues the reply of `runId`'s `attempt` at `offset`; a new `run.started` attempt means the
- * reply starts again, so a client drops the old attempt's text.
+ * continues the reply of `runId` at `offset`; a new `run.started` attempt continues the same reply
+ * from its `resumeOffset` (the text stored by earlier attempts), so a client keeps its text.
  */
 export type AgentLiveEventType = Exclude<AgentEvent['type'], 'run.cancel_requested' | 'run.queued'>;
 export type AgentLiveEventData<T extends AgentLiveEventType> = Omit<

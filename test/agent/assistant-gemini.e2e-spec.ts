@@ -5,7 +5,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FAKE_GEMINI_KEY, FakeGeminiServer } from '../support/fake-gemini-server';
 import { LiveSocket } from '../support/live-clients';
+import { Client } from 'pg';
 import { type AssistantApp, createAssistantApp } from '../support/assistant-app';
+import { createScratchDatabase } from '../support/scratch-database';
+import { createTestApp } from '../support/test-app';
 
 /**
  * The assistant on Gemini, through the real SDK against a server that speaks its protocol: the
@@ -138,3 +141,105 @@ describe('the assistant on Gemini (e2e)', () => {
     }
   });
 });
+
+/**
+ * A Gemini reply still streaming when its replica shuts down is handed back, and the next replica
+ * continues it: the text stored so far goes to the model as a trailing `model` turn (the fake
+ * server, like the model, then streams only the rest), and the stored message is that text plus
+ * the continuation, once.
+ */
+describe('a Gemini reply handed back at shutdown (e2e)', () => {
+  const WHOLE = ['Insulate ', 'the attic ', 'first, ', 'then ', 'the walls ', 'and ', 'the roof.'];
+  let fake: FakeGeminiServer;
+
+  beforeAll(async () => {
+    fake = await FakeGeminiServer.start();
+  });
+
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('should be continued by the next replica from the stored text, sent as a trailing model turn', async () => {
+    fake.script({ chunks: WHOLE, chunkDelayMs: 150 });
+    const scratch = await createScratchDatabase('assistant_gemini_resume');
+    const env = {
+      DATABASE_URL: scratch.url,
+      AGENT_RUNS_ENABLED: 'true',
+      AGENT_PROVIDER: 'gemini',
+      GEMINI_API_KEY: FAKE_GEMINI_KEY,
+      GEMINI_BASE_URL: fake.baseUrl,
+      AGENT_DRAIN_MS: '100',
+    };
+    const db = new Client({ connectionString: scratch.url });
+    await db.connect();
+    let second: INestApplication | undefined;
+    try {
+      const first = await createTestApp({ listen: true, env });
+      const created = await request(first.getHttpServer())
+        .post('/api/sessions')
+        .send({ title: 'Attic' })
+        .expect(201);
+      const sessionId = (created.body as { id: string }).id;
+      await request(first.getHttpServer())
+        .post(`/api/sessions/${sessionId}/messages`)
+        .send({ content: 'Where do I start?' })
+        .expect(201);
+      await eventuallyStored(db, "partial_text <> ''");
+
+      await first.close();
+      const [handedBack] = await runRows(db);
+      expect(handedBack).toMatchObject({ status: 'queued', attempt: 1 });
+      const soFar = handedBack?.partial_text ?? '';
+      expect(WHOLE.join('').startsWith(soFar)).toBe(true);
+      expect(soFar.length).toBeLessThan(WHOLE.join('').length);
+
+      second = await createTestApp({ listen: true, env });
+      await eventuallyStored(db, "status = 'completed'");
+
+      const resumed = fake.streamRequests.at(-1)?.body as {
+        contents: Array<{ role: string; parts: Array<{ text: string }> }>;
+      };
+      expect(resumed.contents.slice(-2)).toEqual([
+        { role: 'user', parts: [{ text: 'Where do I start?' }] },
+        { role: 'model', parts: [{ text: soFar }] },
+      ]);
+      const { rows: replies } = await db.query<{ content: string }>(
+        "SELECT content FROM messages WHERE session_id = $1 AND role = 'assistant'",
+        [sessionId],
+      );
+      expect(replies).toEqual([{ content: WHOLE.join('') }]);
+      expect(await runRows(db)).toEqual([
+        expect.objectContaining({ status: 'completed', attempt: 2 }),
+      ]);
+    } finally {
+      await second?.close();
+      await db.end();
+      await scratch.drop();
+    }
+  });
+});
+
+async function runRows(
+  db: Client,
+): Promise<Array<{ status: string; attempt: number; partial_text: string }>> {
+  const { rows } = await db.query<{ status: string; attempt: number; partial_text: string }>(
+    'SELECT status, attempt, partial_text FROM agent_runs',
+  );
+  return rows;
+}
+
+/** Waits (bounded, to catch a hang) until the only run matches `condition`. */
+async function eventuallyStored(db: Client, condition: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { rows } = await db.query(`SELECT 1 FROM agent_runs WHERE ${condition}`);
+    if (rows.length > 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no run with ${condition} in time`);
+    }
+    await sleep(50);
+  }
+}

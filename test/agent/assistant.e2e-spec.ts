@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { LiveEventSource, LiveSocket } from '../support/live-clients';
 import { type AssistantApp, createAssistantApp } from '../support/assistant-app';
 import { type RunView, runsOf, until } from '../support/run-state';
+import { OFFLINE_NOTICE } from '../../src/agent/providers/offline/offline-replies';
 
 interface Delta {
   runId: string;
@@ -289,13 +290,16 @@ describe('a message while a reply streams (e2e)', () => {
 });
 
 /** A replica killed mid-reply stops renewing its lease: any other replica takes the run over. */
+const SAID_BEFORE = OFFLINE_NOTICE.slice(0, 12);
+
 describe('a run whose replica died (e2e)', () => {
   const appWithRuns = (label: string, env: Record<string, string> = {}): Promise<AssistantApp> =>
     createAssistantApp(label, { AGENT_OFFLINE_TOKENS_PER_S: '0', ...env });
 
   /**
    * A message and its claim by a replica that is gone, committed together: the run is "running"
-   * under a lease that has already run out, and no one here owns it.
+   * under a lease that has already run out, and no one here owns it. The gone replica had
+   * streamed the first words of the offline reply (`SAID_BEFORE`).
    */
   async function seedDeadClaim(app: INestApplication, server: Server): Promise<string> {
     const created = await request(server).post('/api/sessions').send({ title: 'Shed' }).expect(201);
@@ -308,9 +312,9 @@ describe('a run whose replica died (e2e)', () => {
       await manager.query(
         `UPDATE agent_runs SET status = 'running', attempt = 1, lease_owner = 'gone',
            lease_expires_at = now() - interval '1 second', started_at = now(),
-           partial_text = 'half an answ'
+           partial_text = $2
          WHERE session_id = $1`,
-        [sessionId],
+        [sessionId, SAID_BEFORE],
       );
     });
     return sessionId;
@@ -342,7 +346,12 @@ describe('a run whose replica died (e2e)', () => {
           [sessionId],
         );
       expect(assistant).toHaveLength(1);
-      expect(assistant[0]?.content).not.toMatch(/^half an answ/);
+      // Continued from what the gone replica had said, not started over: the reply is whole, and
+      // what was said before is in it once.
+      const content = assistant[0]?.content ?? '';
+      expect(content.startsWith(OFFLINE_NOTICE)).toBe(true);
+      expect(content.split(SAID_BEFORE)).toHaveLength(2);
+      expect(content).toMatch(/when must it be finished\?$/);
     } finally {
       await close();
     }

@@ -138,6 +138,32 @@ describe('GeminiProvider through the SDK', () => {
     });
   });
 
+  it('should continue a reply: the reply so far sent as a trailing model turn, only the rest streamed', async () => {
+    fake.script({ chunks: ['Let us ', 'plan your ', 'kitchen.'] });
+
+    const { text, error } = await collect(
+      provider().streamReply({ ...request(), continueFrom: 'Let us pl' }),
+    );
+
+    expect(error).toBeUndefined();
+    const [sent] = fake.streamRequests;
+    expect((sent?.body as { contents: unknown[] }).contents).toEqual([
+      { role: 'user', parts: [{ text: 'I want to redo my kitchen.' }] },
+      { role: 'model', parts: [{ text: 'How big is it?' }] },
+      { role: 'user', parts: [{ text: 'About 12 square metres.' }] },
+      { role: 'model', parts: [{ text: 'Let us pl' }] },
+    ]);
+    expect(text).toBe('an your kitchen.');
+  });
+
+  it('should send no trailing model turn for an empty reply so far', async () => {
+    await collect(provider().streamReply({ ...request(), continueFrom: '' }));
+
+    const [sent] = fake.streamRequests;
+    const contents = (sent?.body as { contents: Array<{ role: string }> }).contents;
+    expect(contents.at(-1)?.role).toBe('user');
+  });
+
   it('should send a thinking budget only when one is set', async () => {
     await collect(provider({ thinkingBudget: 0 }).streamReply(request()));
 

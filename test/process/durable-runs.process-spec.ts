@@ -21,19 +21,35 @@ interface Message {
   content: string;
 }
 
-/** Slow enough that a reply (about 60–120 tokens) streams for several seconds. */
-const OFFLINE_ASSISTANT = { AGENT_OFFLINE_TOKENS_PER_S: '15' };
+/**
+ * Slow enough that a reply (about 60–120 tokens) still streams on A once B has started beside it,
+ * which takes seconds on a busy machine.
+ */
+const OFFLINE_ASSISTANT = { AGENT_OFFLINE_TOKENS_PER_S: '5' };
 /** Bounds that only catch a hang: a takeover waits for a lease plus a sweep, on a busy machine. */
 const HANG_MS = 30_000;
 
 const logged = (text: string) => (line: LogLine) => String(line.msg).includes(text);
 
-/** The reply as a client rebuilds it from one attempt's deltas. */
-function rebuild(deltas: readonly Delta[]): string {
-  let text = '';
-  for (const delta of deltas) {
-    expect(delta.offset).toBeLessThanOrEqual(text.length);
-    text = text.slice(0, delta.offset) + delta.text;
+interface StartedEvent extends RunEvent {
+  resumeOffset: number;
+}
+
+/**
+ * The reply as a client rebuilds it the way docs/live-events.md says: from the `activeRun` text
+ * of its join, each delta applied by offset (one it already has is dropped, one past a gap would
+ * fail here); a new attempt's `run.started` keeps the text up to its `resumeOffset`.
+ */
+function rebuild(joinedWith: string, received: LiveSocket['received']): string {
+  let text = joinedWith;
+  for (const { event, data } of received) {
+    if (event === 'run.started') {
+      text = text.slice(0, (data as StartedEvent).resumeOffset);
+    } else if (event === 'message.delta') {
+      const delta = data as Delta;
+      expect(delta.offset).toBeLessThanOrEqual(text.length);
+      text += delta.text.slice(text.length - delta.offset);
+    }
   }
   return text;
 }
@@ -74,6 +90,19 @@ async function inputTokensAnsweredAtOnce(url: string, followUp?: string): Promis
   return run?.inputTokens ?? null;
 }
 
+/** The offline reply to the same question in a new session, answered without a fault. */
+async function replyAnsweredAtOnce(url: string): Promise<string> {
+  const sessionId = await askInNewSession(url);
+  await answered(url, sessionId, 1);
+  const response = await fetch(`${url}/api/sessions/${sessionId}/messages`);
+  const page = (await response.json()) as { items: Message[] };
+  const reply = page.items.find((message) => message.role === 'assistant');
+  if (reply === undefined) {
+    throw new Error('the baseline reply is missing');
+  }
+  return reply.content;
+}
+
 /**
  * Replica A streams a reply; a socket.io client watches it through replica B; then A goes away
  * (or freezes) mid-reply. Whatever A's fate, B ends the run and the reply is stored exactly once.
@@ -90,6 +119,8 @@ async function replyStreamingOnA(
   sessionId: string;
   runId: string;
   client: LiveSocket;
+  /** The reply so far as B's join answered it (`activeRun.text`). */
+  joinedWith: string;
 }> {
   const { server: a, url: urlA } = await startAssistantReplica(databaseUrl, {
     ...OFFLINE_ASSISTANT,
@@ -106,7 +137,9 @@ async function replyStreamingOnA(
     AGENT_OFFLINE_TOKENS_PER_S: '40',
   });
   const client = await LiveSocket.connect(urlB);
-  const ack = await client.request<{ activeRun?: RunEvent }>('session:join', { sessionId });
+  const ack = await client.request<{ activeRun?: RunEvent & { text: string } }>('session:join', {
+    sessionId,
+  });
   expect(ack.activeRun).toMatchObject({ runId: run?.id, attempt: 1 });
   // A is streaming, and B relays it: the fault below lands mid-reply.
   await eventually(
@@ -114,7 +147,15 @@ async function replyStreamingOnA(
     'a delta of attempt 1 on B',
     HANG_MS,
   );
-  return { a, b, urlB, sessionId, runId: run?.id ?? '', client };
+  return {
+    a,
+    b,
+    urlB,
+    sessionId,
+    runId: run?.id ?? '',
+    client,
+    joinedWith: ack.activeRun?.text ?? '',
+  };
 }
 
 /** Waits for the reply to be stored and announced, then a moment for any duplicate to show. */
@@ -147,17 +188,32 @@ async function expectAnsweredOnce(
   ]);
 }
 
-/** After the new attempt started, the client hears only that attempt's text, from offset 0. */
-function expectOnlyAttempt2After(client: LiveSocket, reply: Message): void {
-  const restart = client.received.findIndex(
-    (entry) => entry.event === 'run.started' && (entry.data as RunEvent).attempt === 2,
-  );
-  expect(restart).toBeGreaterThan(-1);
-  const after = client.received.slice(restart + 1);
-  const deltas = after.filter((entry) => entry.event === 'message.delta').map((e) => e.data);
-  expect(deltas.length).toBeGreaterThan(0);
-  expect((deltas as Delta[]).every((delta) => delta.attempt === 2)).toBe(true);
-  expect(reply.content.startsWith(rebuild(deltas as Delta[]))).toBe(true);
+/**
+ * Attempt 2 resumed where attempt 1's stored text ended: its `run.started` says so, its first
+ * delta starts there, and the client, rebuilding from both attempts' deltas, holds exactly the
+ * stored reply, which is the offline reply once: nothing repeated, nothing missing.
+ */
+async function expectResumed(
+  client: LiveSocket,
+  joinedWith: string,
+  reply: Message,
+  urlB: string,
+): Promise<{ resumeOffset: number }> {
+  const started = client.events<StartedEvent>('run.started').find((event) => event.attempt === 2);
+  expect(started).toBeDefined();
+  const resumeOffset = started?.resumeOffset ?? -1;
+  const deltas = client.events<Delta>('message.delta');
+  const before = deltas.filter((delta) => delta.attempt === 1);
+  const after = deltas.filter((delta) => delta.attempt === 2);
+  // Attempt 1 had text out before the fault, and all of it was stored: attempt 2 goes on from
+  // its end, with no gap and no overlap.
+  expect(resumeOffset).toBeGreaterThan(0);
+  const last = before.at(-1);
+  expect(resumeOffset).toBe((last?.offset ?? 0) + (last?.text.length ?? 0));
+  expect(after[0]?.offset).toBe(resumeOffset);
+  expect(rebuild(joinedWith, client.received)).toBe(reply.content);
+  expect(reply.content).toBe(await replyAnsweredAtOnce(urlB));
+  return { resumeOffset };
 }
 
 /** What a test here leaves behind, undone after each one whether it passed or not. */
@@ -211,7 +267,7 @@ async function freezePastTakeover(
 describe('SIGTERM to the replica streaming a reply', () => {
   const fixture = useReplicaFixture();
 
-  it('should hand the reply to the other replica, which stores it once', async () => {
+  it('should hand the reply to the other replica, which continues it from the text stored and stores it once', async () => {
     fixture.scratch = await createScratchDatabase('durable_term');
     // A short drain: the reply cannot end within it, so the hand-over path is the one exercised.
     const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_DRAIN_MS: '300' });
@@ -221,17 +277,20 @@ describe('SIGTERM to the replica streaming a reply', () => {
     a.kill('SIGTERM');
 
     expect(await a.exited).toEqual({ code: 0, signal: null });
-    expect(a.lines.some(logged(`run ${runId} (attempt 1) handed back to the queue`))).toBe(true);
+    // Stopped cooperatively at a slice boundary (not aborted), its draft checkpointed.
+    const handedBack = a.lines.find(logged(`run ${runId} (attempt 1) handed back to the queue`));
+    expect(String(handedBack?.msg)).toMatch(/: yielded at \d+ chars$/);
     const reply = await storedReply(fixture.client);
     expect(fixture.client.events<RunEvent>('run.interrupted')).toEqual([
       expect.objectContaining({ runId, attempt: 1 }),
     ]);
-    // Told of the interruption before the restart, so it knows to drop attempt 1's text.
+    // Told of the interruption before the next attempt started.
     const order = fixture.client.received
       .filter((entry) => entry.event === 'run.interrupted' || entry.event === 'run.started')
       .map((entry) => `${entry.event} ${(entry.data as RunEvent).attempt}`);
     expect(order).toEqual(['run.interrupted 1', 'run.started 2']);
-    expectOnlyAttempt2After(fixture.client, reply);
+    const { resumeOffset } = await expectResumed(fixture.client, streaming.joinedWith, reply, urlB);
+    expect(String(handedBack?.msg)).toContain(`yielded at ${resumeOffset} chars`);
     await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
   }, 60_000);
 });
@@ -239,7 +298,7 @@ describe('SIGTERM to the replica streaming a reply', () => {
 describe('SIGKILL to the replica streaming a reply', () => {
   const fixture = useReplicaFixture();
 
-  it('should let the other replica take the run over once its lease expires, and store it once', async () => {
+  it('should let the other replica take the run over once its lease expires, continue it from the text stored, and store it once', async () => {
     fixture.scratch = await createScratchDatabase('durable_kill');
     const streaming = await replyStreamingOnA(fixture.scratch.url, { AGENT_LEASE_MS: '1500' });
     fixture.client = streaming.client;
@@ -254,7 +313,7 @@ describe('SIGKILL to the replica streaming a reply', () => {
     expect(b.lines.some(logged(`run ${runId}: lease of attempt 1 expired; queued again`))).toBe(
       true,
     );
-    expectOnlyAttempt2After(fixture.client, reply);
+    await expectResumed(fixture.client, streaming.joinedWith, reply, urlB);
     await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
   }, 60_000);
 });
@@ -271,7 +330,7 @@ describe('a replica frozen past its lease mid-reply', () => {
     // Awake, A's attempt 1 still believes it runs: each of its writes must change nothing.
     await freezePastTakeover(fixture, a, runId);
     const reply = await storedReply(fixture.client);
-    expectOnlyAttempt2After(fixture.client, reply);
+    await expectResumed(fixture.client, streaming.joinedWith, reply, urlB);
     await expectAnsweredOnce(fixture.scratch.url, urlB, sessionId, fixture.client, reply);
 
     // Stopped cleanly, A's hand-back of its stale attempt is fenced too: the run stays completed.

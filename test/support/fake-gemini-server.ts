@@ -12,6 +12,10 @@ import type { Socket } from 'node:net';
  *
  * Errors use Google's envelope `{"error":{"code","message","status","details"}}`. A test drives
  * the server with `script({...})` and reads what the SDK sent in `requests`.
+ *
+ * Like the model with a prefill, a request whose `contents` end with a `model` turn gets only the
+ * rest of the scripted reply after that turn's text (when the reply starts with it): the chunks
+ * it covers are skipped, and a chunk it ends inside is cut there.
  */
 
 export type FakeFailureStatus = 400 | 429 | 500 | 503;
@@ -196,7 +200,7 @@ export class FakeGeminiServer {
     if (req.method === 'GET') {
       return sendJson(res, 200, modelResource(model));
     }
-    await this.stream(res, model, script);
+    await this.stream(res, model, { ...script, chunks: afterPrefill(script.chunks, raw) });
   }
 
   private async stream(res: ServerResponse, model: string, script: FakeGeminiScript) {
@@ -252,6 +256,29 @@ export class FakeGeminiServer {
       res.end();
     }
   }
+}
+
+/** The scripted chunks after the request's trailing `model` turn, if the reply starts with it. */
+function afterPrefill(chunks: readonly string[], raw: string): string[] {
+  const body = (raw === '' ? {} : JSON.parse(raw)) as {
+    contents?: Array<{ role?: string; parts?: Array<{ text?: string }> }>;
+  };
+  const last = body.contents?.at(-1);
+  const prefill =
+    last?.role === 'model' ? (last.parts ?? []).map((p) => p.text ?? '').join('') : '';
+  if (prefill === '' || !chunks.join('').startsWith(prefill)) {
+    return [...chunks];
+  }
+  const rest: string[] = [];
+  let covered = 0;
+  for (const chunk of chunks) {
+    const skip = Math.min(chunk.length, Math.max(0, prefill.length - covered));
+    covered += chunk.length;
+    if (skip < chunk.length) {
+      rest.push(chunk.slice(skip));
+    }
+  }
+  return rest;
 }
 
 function modelResource(model: string) {

@@ -274,9 +274,12 @@ export function requestJson(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          // A load balancer's own error page (HAProxy's 503 with no server up) is HTML: kept as
+          // text, so the caller counts the status instead of the process dying in this handler.
+          const json = String(res.headers['content-type']).includes('json');
           resolve({
             status: res.statusCode ?? 0,
-            body: text === '' ? undefined : JSON.parse(text),
+            body: text === '' ? undefined : json ? JSON.parse(text) : text,
           });
         });
       },

@@ -23,6 +23,11 @@ export interface ReplyRequest {
   session: AgentSessionContext;
   /** Aborting it stops the reply (and any retry wait) and fails it with code `cancelled`. */
   signal: AbortSignal;
+  /**
+   * The reply so far, already delivered by an earlier attempt that was stopped (its replica shut
+   * down or died). The provider streams only what comes after it: the caller already holds it.
+   */
+  continueFrom?: string;
 }
 
 export interface TokenUsage {
@@ -47,8 +52,9 @@ export interface ProviderDescription {
 
 export interface ModelProvider {
   /**
-   * Streams the reply. Once a `text` event has been yielded the provider never retries, so the
-   * caller never receives the same text twice; an error after that is final (`stream_cut`).
+   * Streams the reply (or, with `continueFrom`, the rest of it). Once a `text` event has been
+   * yielded the provider never retries, so the caller never receives the same text twice; an
+   * error after that is final (`stream_cut`).
    */
   streamReply(request: ReplyRequest): AsyncIterable<ReplyEvent>;
   /** The cheapest call that proves the key and the model work; throws a ProviderError if not. */

@@ -55,4 +55,24 @@ describe('DeltaBuffer', () => {
     await expect(buffer.drain()).rejects.toThrow('database gone');
     expect(calls).toBe(1);
   });
+
+  it('should go on from the offset an earlier attempt reached, and flush everything on request', async () => {
+    const writes: Array<[number, string]> = [];
+    const buffer = new DeltaBuffer(
+      (offset, text) => {
+        writes.push([offset, text]);
+        return Promise.resolve();
+      },
+      60_000,
+      1000,
+      12,
+    );
+    buffer.append('the rest');
+    expect(buffer.length).toBe(20);
+
+    await buffer.flushAll();
+
+    expect(writes).toEqual([[12, 'the rest']]);
+    expect(await buffer.drain()).toBe('');
+  });
 });

@@ -2,11 +2,12 @@
  * Coalesces a reply's slices into one write every `intervalMs`, never one NOTIFY per token: every
  * NOTIFY serialises on a global lock at commit, and a payload may not exceed 8000 bytes, so a
  * flush longer than `maxChars` goes out as several deltas. Writes happen one after the other, in
- * order; `offset` is where each delta starts in the reply.
+ * order; `offset` is where each delta starts in the reply, which may go on from `startAt` (the
+ * text an earlier attempt already wrote).
  */
 export class DeltaBuffer {
   private pending = '';
-  private flushed = 0;
+  private flushed: number;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
@@ -15,9 +16,12 @@ export class DeltaBuffer {
     private readonly write: (offset: number, text: string) => Promise<void>,
     private readonly intervalMs: number,
     private readonly maxChars = 1000,
-  ) {}
+    startAt = 0,
+  ) {
+    this.flushed = startAt;
+  }
 
-  /** The text handed over so far, flushed or not (what drain() returns no longer counts). */
+  /** The reply's length so far, flushed or not (what drain() returns no longer counts). */
   get length(): number {
     return this.flushed + this.pending.length;
   }
@@ -38,6 +42,13 @@ export class DeltaBuffer {
     const rest = this.pending;
     this.pending = '';
     return rest;
+  }
+
+  /** Writes what is pending now, and waits until every write is done. */
+  async flushAll(): Promise<void> {
+    clearTimeout(this.timer);
+    this.flush();
+    await this.drain();
   }
 
   private flush(): void {

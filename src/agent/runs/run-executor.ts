@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { MessageRole, MessagesService, type Principal, SessionsService } from '../../sessions';
+import { isGraphDrained } from '@langchain/langgraph';
 import { ConversationGraph, type Turn } from '../graph/conversation-graph';
+import { ReplyYield } from '../graph/reply-yield';
 import { ModelStatus } from '../model/model-status';
 import type { ConversationMessage, TokenUsage } from '../providers/model-provider';
 import { isProviderError } from '../providers/provider-error';
@@ -30,7 +32,13 @@ export type StopReason = 'cancelled' | 'timeout' | 'shutdown';
 
 export interface RunHandle {
   readonly run: RunRow;
+  /** Stops the run at once: its request to the model is aborted. */
   stop(reason: StopReason): void;
+  /**
+   * Asks the run to stop cooperatively for the shutdown: the reply stops at its next slice, its
+   * draft is checkpointed, its text flushed, and the run handed back (see ConversationGraph).
+   */
+  yieldForShutdown(): void;
   readonly done: Promise<void>;
 }
 
@@ -60,10 +68,15 @@ export class RunExecutor {
       reason ??= why;
       controller.abort(new Error(`run ${why}`));
     };
+    const replyYield = new ReplyYield();
+    const yieldForShutdown = (): void => {
+      reason ??= 'shutdown';
+      replyYield.request('shutdown');
+    };
     const deadline = setTimeout(() => stop('timeout'), runTimeoutMs);
     // unref'd: the run itself (its request to the model) is what keeps the process busy.
     const heartbeat = setInterval(() => this.renewLease(run, leaseMs), leaseMs / 3).unref();
-    const done = this.execute(run, controller.signal, () => reason, leaseMs)
+    const done = this.execute(run, controller.signal, replyYield, () => reason, leaseMs)
       .catch((error: unknown) =>
         this.logger.error({ err: error, runId: run.id }, `run ${run.id} could not be ended`),
       )
@@ -71,7 +84,7 @@ export class RunExecutor {
         clearTimeout(deadline);
         clearInterval(heartbeat);
       });
-    return { run, stop, done };
+    return { run, stop, yieldForShutdown, done };
   }
 
   private renewLease(run: RunRow, leaseMs: number): void {
@@ -90,18 +103,26 @@ export class RunExecutor {
   private async execute(
     run: RunRow,
     signal: AbortSignal,
+    replyYield: ReplyYield,
     stopReason: () => StopReason | undefined,
     leaseMs: number,
   ): Promise<void> {
     const principal: Principal = { ownerId: run.owner_id };
     const startedAt = performance.now();
     let firstTokenAt: number | undefined;
-    const deltas = new DeltaBuffer(async (offset, text) => {
-      await queryRows(
-        this.dataSource.manager,
-        appendDeltaStatement(run.id, run.attempt, offset, text, leaseMs),
-      );
-    }, DELTA_INTERVAL_MS);
+    // What earlier attempts published and stored: this attempt continues the reply from there.
+    const continueFrom = run.partial_text;
+    const deltas = new DeltaBuffer(
+      async (offset, text) => {
+        await queryRows(
+          this.dataSource.manager,
+          appendDeltaStatement(run.id, run.attempt, offset, text, leaseMs),
+        );
+      },
+      DELTA_INTERVAL_MS,
+      undefined,
+      continueFrom.length,
+    );
     const onText = (text: string): void => {
       firstTokenAt ??= performance.now();
       deltas.append(text);
@@ -127,6 +148,8 @@ export class RunExecutor {
         signal,
         onText,
         attempt: { runId: run.id, attempt: run.attempt },
+        continueFrom,
+        yield: replyYield,
       };
       await this.graph.answer(
         run.session_id,
@@ -137,6 +160,17 @@ export class RunExecutor {
       );
       usage = turn.result?.usage;
     } catch (error) {
+      if (stopReason() === 'shutdown') {
+        // Everything the model said goes out and is stored before the run is handed back: the
+        // next attempt continues from the stored text, so none of it is lost or said twice.
+        await deltas
+          .flushAll()
+          .catch((failure: unknown) =>
+            this.logger.warn({ err: failure }, `run ${run.id}: last delta not written`),
+          );
+        await this.handBack(run, error, deltas.length);
+        return;
+      }
       const rest = await deltas.drain().catch(() => '');
       await this.stopped(run, error, stopReason(), rest);
       return;
@@ -145,13 +179,15 @@ export class RunExecutor {
         this.metrics.firstToken((firstTokenAt - startedAt) / 1000);
       }
     }
-    const replyLength = deltas.length;
-    const rest = await deltas.drain();
-    if (replyLength === 0) {
+    if (deltas.length === 0) {
+      await deltas.drain();
       await this.fail(run, 'empty_reply', true);
       return;
     }
-    await this.finishWithMessage(run, RunStatus.COMPLETED, rest, usage);
+    // The tail goes out as a delta too, so a client's streamed text is the whole reply (as the
+    // stored message is) whichever attempts it was streamed by.
+    await deltas.flushAll();
+    await this.finishWithMessage(run, RunStatus.COMPLETED, '', usage);
     this.metrics.finished('completed', (performance.now() - startedAt) / 1000, usage);
   }
 
@@ -178,10 +214,7 @@ export class RunExecutor {
   ): Promise<void> {
     switch (reason) {
       case 'shutdown':
-        await queryRows(this.dataSource.manager, requeueRunStatement(run.id, run.attempt));
-        this.logger.log(`run ${run.id} (attempt ${run.attempt}) handed back to the queue`);
-        this.metrics.finished('requeued');
-        return;
+        throw new Error('a run stopped for the shutdown is handed back, not ended');
       case 'cancelled':
         await this.cancel(run, rest);
         return;
@@ -207,6 +240,22 @@ export class RunExecutor {
     }
     this.logger.error({ err: error, runId: run.id }, `run ${run.id} failed`);
     await this.fail(run, 'internal', false);
+  }
+
+  /** The run goes back to the queue; the next attempt continues its reply from `length`. */
+  private async handBack(run: RunRow, error: unknown, length: number): Promise<void> {
+    const how = isGraphDrained(error) ? 'yielded' : 'aborted';
+    const rows = await queryRows(this.dataSource.manager, requeueRunStatement(run.id, run.attempt));
+    if (rows.length === 0) {
+      this.logger.warn(
+        `run ${run.id} attempt ${run.attempt} is no longer running: not handed back`,
+      );
+      return;
+    }
+    this.logger.log(
+      `run ${run.id} (attempt ${run.attempt}) handed back to the queue: ${how} at ${length} chars`,
+    );
+    this.metrics.finished('requeued');
   }
 
   private async cancel(run: RunRow, rest: string): Promise<void> {

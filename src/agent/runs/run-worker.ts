@@ -21,14 +21,17 @@ const POLL_INTERVAL_MS = 2000;
 /**
  * Claims queued runs on this replica, up to AGENT_CONCURRENCY at a time, when a run is queued or
  * ends anywhere (NOTIFY) and on a slow poll, and stops claiming once the instance drains. At
- * shutdown, replies still streaming after a short grace are stopped and handed back to the queue,
- * so another replica answers them, and then the checkpoint writes in flight are waited for — both
- * before the database closes.
+ * shutdown, replies still streaming after a short grace (AGENT_DRAIN_MS) are asked to yield —
+ * stopped at their next slice, their draft checkpointed and their text stored — and handed back
+ * to the queue, so another replica continues them; one that does not yield within half a step is
+ * aborted and handed back all the same. Then the checkpoint writes in flight are waited for —
+ * all before the database closes.
  */
 @Injectable()
 export class RunWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger(RunWorker.name);
   private readonly config: AppConfig['agent'];
+  private readonly stepTimeoutMs: number;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, RunHandle>();
   private claiming: Promise<void> | undefined;
@@ -46,6 +49,7 @@ export class RunWorker implements OnApplicationBootstrap {
     steps: ShutdownSteps,
   ) {
     this.config = config.getOrThrow('agent', { infer: true });
+    this.stepTimeoutMs = config.getOrThrow('shutdown', { infer: true }).stepTimeoutMs;
     if (!this.config.runsEnabled) {
       return;
     }
@@ -54,7 +58,7 @@ export class RunWorker implements OnApplicationBootstrap {
       stage: ShutdownStage.FLUSH_WRITES,
       // AGENT_DRAIN_MS to finish, then one step's time to stop and hand back what is left: its
       // own bound, which the boot-time budget check adds up with the other steps.
-      timeoutMs: this.config.drainMs + config.getOrThrow('shutdown', { infer: true }).stepTimeoutMs,
+      timeoutMs: this.config.drainMs + this.stepTimeoutMs,
       run: () => this.handBack(),
     });
     steps.register({
@@ -171,7 +175,17 @@ export class RunWorker implements OnApplicationBootstrap {
     if (await settlesWithin(allDone, this.config.drainMs)) {
       return;
     }
+    // Half of the step's own time for the replies to yield at their next slice (the draft
+    // checkpointed, the text flushed, the run handed back); the other half for the hard stop of
+    // any that did not (a model that says nothing), so the whole stays within the step's bound.
     for (const handle of this.running.values()) {
+      handle.yieldForShutdown();
+    }
+    if (await settlesWithin(allDone, this.stepTimeoutMs / 2)) {
+      return;
+    }
+    for (const handle of this.running.values()) {
+      this.logger.warn(`run ${handle.run.id} did not yield in time: its reply is aborted`);
       handle.stop('shutdown');
     }
     await allDone;

@@ -37,6 +37,15 @@ const RUN_COLUMNS = `id, session_id, owner_id, user_message_id, user_seq, status
 /** json_build_object pairs every run event starts with, read from a row named `run`. */
 const RUN_REF = `'sessionId', run.session_id, 'ownerId', run.owner_id, 'runId', run.id, 'attempt', run.attempt`;
 
+/**
+ * The length of a text column in UTF-16 code units, as a JavaScript client counts (and as every
+ * delta's `offset` is given): char_length counts code points, so each one above U+FFFF (a
+ * surrogate pair in JavaScript) is counted once more.
+ */
+function utf16Length(column: string): string {
+  return `(char_length(${column}) + char_length(regexp_replace(${column}, '[^\\U00010000-\\U0010FFFF]', '', 'g')))`;
+}
+
 function notifyRun(type: string, extra = ''): string {
   return `pg_notify('${AGENT_EVENTS_CHANNEL}', json_build_object('type', '${type}', ${RUN_REF}${extra})::text)`;
 }
@@ -46,6 +55,11 @@ function notifyRun(type: string, extra = ''): string {
  * `owner` until the lease runs out. SKIP LOCKED lets replicas claim side by side without waiting on
  * each other; the partial unique index on running runs makes a second claim for one session fail
  * rather than run two replies at once.
+ *
+ * The reply so far (`partial_text`, from earlier attempts) is kept: the new attempt continues it.
+ * `run.started` says where (`resumeOffset`). Raising the attempt in this same row update fences
+ * every earlier attempt's appends off, and their NOTIFYs were committed before it: no client can
+ * hold text past `resumeOffset` that is not stored.
  */
 export function claimNextRunStatement(owner: string, leaseMs: number): SqlStatement<RunRow> {
   return {
@@ -61,10 +75,12 @@ export function claimNextRunStatement(owner: string, leaseMs: number): SqlStatem
       ), run AS (
         UPDATE agent_runs r SET status = 'running', attempt = r.attempt + 1, lease_owner = $1,
           lease_expires_at = now() + $2 * interval '1 millisecond',
-          started_at = coalesce(r.started_at, now()), partial_text = ''
+          started_at = coalesce(r.started_at, now())
         FROM next WHERE r.id = next.id
         RETURNING r.*
-      ), notified AS MATERIALIZED (SELECT ${notifyRun('run.started')} FROM run)
+      ), notified AS MATERIALIZED (
+        SELECT ${notifyRun('run.started', `, 'resumeOffset', ${utf16Length('run.partial_text')}`)} FROM run
+      )
       SELECT ${RUN_COLUMNS}, (SELECT count(*) FROM notified) AS notified FROM run`,
     parameters: [owner, leaseMs],
   };
@@ -248,8 +264,9 @@ export function runCountsStatement(): SqlStatement<{ queued: string; running: st
 
 /**
  * Hands a running run back to the queue (this replica is shutting down) and tells clients
- * (`run.interrupted`): its next attempt, on whichever replica claims it at once, starts the reply
- * again, and clients drop the old attempt's text when they see the new `run.started`.
+ * (`run.interrupted`): its next attempt, on whichever replica claims it at once, continues the
+ * reply from the text stored so far (`run.started` carries that `resumeOffset`); clients keep
+ * what they hold.
  */
 export function requeueRunStatement(runId: string, attempt: number): SqlStatement<{ id: string }> {
   return {

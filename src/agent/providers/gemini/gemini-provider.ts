@@ -87,7 +87,7 @@ export class GeminiProvider implements ModelProvider {
       try {
         const stream = await this.ai.models.generateContentStream({
           model: this.options.model,
-          contents: toGeminiContents(request.messages),
+          contents: toGeminiContents(request.messages, request.continueFrom),
           config: {
             systemInstruction: request.systemPrompt === '' ? undefined : request.systemPrompt,
             temperature: this.options.temperature,

@@ -1,12 +1,23 @@
 import type { Content, GenerateContentResponse } from '@google/genai';
 import type { ConversationMessage, ReplyFinishReason, TokenUsage } from '../model-provider';
 
-/** Our conversation in Gemini's terms: the assistant's turns are the "model" role. */
-export function toGeminiContents(messages: readonly ConversationMessage[]): Content[] {
-  return messages.map((message) => ({
+/**
+ * Our conversation in Gemini's terms: the assistant's turns are the "model" role. A reply to
+ * continue goes last, as a `model` turn of its own (a prefill): the model carries on from its
+ * end, and streams only what comes after it.
+ */
+export function toGeminiContents(
+  messages: readonly ConversationMessage[],
+  continueFrom?: string,
+): Content[] {
+  const contents: Content[] = messages.map((message) => ({
     role: message.role === 'assistant' ? 'model' : 'user',
     parts: [{ text: message.content }],
   }));
+  if (continueFrom !== undefined && continueFrom !== '') {
+    contents.push({ role: 'model', parts: [{ text: continueFrom }] });
+  }
+  return contents;
 }
 
 /** The reply text of one chunk: the first candidate's text parts, thought summaries left out. */

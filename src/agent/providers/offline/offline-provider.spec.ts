@@ -157,4 +157,53 @@ describe('OfflineProvider', () => {
   it('should refuse a negative rate', () => {
     expect(() => new OfflineProvider({ tokensPerSecond: -1 })).toThrow(RangeError);
   });
+
+  describe('continuing a reply', () => {
+    it.each([1, 5, 17])(
+      'should stream only what follows the first %i chunks, so prefix + continuation is the reply once',
+      async (chunks) => {
+        const whole = await collect(fast.streamReply(request()));
+        const texts = whole.events.flatMap((e) => (e.type === 'text' ? [e.text] : []));
+        const prefix = texts.slice(0, chunks).join('');
+
+        const rest = await collect(fast.streamReply({ ...request(), continueFrom: prefix }));
+
+        expect(rest.text).toBe(texts.slice(chunks).join(''));
+        expect(prefix + rest.text).toBe(whole.text);
+        expect(rest.events.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop' });
+      },
+    );
+
+    it('should continue a prefix that ends inside a word', async () => {
+      const whole = await collect(fast.streamReply(request()));
+      const prefix = whole.text.slice(0, OFFLINE_NOTICE.length + 7);
+
+      const rest = await collect(fast.streamReply({ ...request(), continueFrom: prefix }));
+
+      expect(prefix + rest.text).toBe(whole.text);
+    });
+
+    it('should add nothing to a prefix its reply does not start with', async () => {
+      const rest = await collect(
+        fast.streamReply({ ...request(), continueFrom: 'Something another model said' }),
+      );
+
+      expect(rest.text).toBe('');
+      expect(rest.events).toEqual([expect.objectContaining({ type: 'end', finishReason: 'stop' })]);
+    });
+
+    it('should count the conversation as input whether it continues or not', async () => {
+      const whole = await collect(fast.streamReply(request()));
+      const rest = await collect(
+        fast.streamReply({ ...request(), continueFrom: whole.text.slice(0, 40) }),
+      );
+
+      expect(rest.events.at(-1)).toMatchObject({
+        usage: {
+          inputTokens: (whole.events.at(-1) as { usage: { inputTokens: number } }).usage
+            .inputTokens,
+        },
+      });
+    });
+  });
 });

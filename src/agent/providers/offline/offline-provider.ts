@@ -19,6 +19,11 @@ export const DEFAULT_OFFLINE_TOKENS_PER_SECOND = 30;
 /**
  * A scripted, deterministic assistant that needs no network and no key, so the service answers
  * out of the box. Same session and messages → same reply, streamed word by word.
+ *
+ * Asked to continue a reply (`continueFrom`), it streams only what its reply has after that
+ * prefix, so the prefix and the continuation make its reply exactly once. A prefix its reply does
+ * not start with (the session's phase or title changed between the attempts) cannot be continued
+ * consistently: the reply ends with the prefix, and no text is added to it.
  */
 export class OfflineProvider implements ModelProvider {
   private readonly description: ProviderDescription = {
@@ -41,7 +46,9 @@ export class OfflineProvider implements ModelProvider {
   }
 
   async *streamReply(request: ReplyRequest): AsyncGenerator<ReplyEvent, void, undefined> {
-    const tokens = splitIntoTokens(composeOfflineReply(request.session, request.messages));
+    const tokens = splitIntoTokens(
+      continuation(composeOfflineReply(request.session, request.messages), request.continueFrom),
+    );
     const interval = this.options.tokensPerSecond > 0 ? 1000 / this.options.tokensPerSecond : 0;
     const started = performance.now();
     for (const [index, text] of tokens.entries()) {
@@ -87,4 +94,12 @@ export class OfflineProvider implements ModelProvider {
       { cause },
     );
   }
+}
+
+/** What `reply` has after `prefix`: all of it without a prefix, nothing when it does not start so. */
+function continuation(reply: string, prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '') {
+    return reply;
+  }
+  return reply.startsWith(prefix) ? reply.slice(prefix.length) : '';
 }
