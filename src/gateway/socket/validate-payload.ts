@@ -1,11 +1,14 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { JsonTooDeepException } from '../../common/errors/json-too-deep.exception';
 import { RequestValidationException } from '../../common/errors/request-validation.exception';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../common/http/json-depth';
 
 /**
  * A socket.io payload checked the way the global ValidationPipe checks a REST body (whitelist,
  * forbid unknown fields), failing with the same 400 VALIDATION_FAILED and per-field details.
- * Anything that is not a plain object (a string, an array, nothing at all) is a 400 too.
+ * Anything that is not a plain object (a string, an array, nothing at all) is a 400 too, and so
+ * is a payload nested deeper than MAX_JSON_DEPTH, before validation recurses into it.
  */
 export async function validatePayload<T extends object>(
   type: ClassConstructor<T>,
@@ -17,6 +20,9 @@ export async function validatePayload<T extends object>(
     error.constraints = { isObject: 'payload must be an object' };
     error.children = [];
     throw new RequestValidationException([error]);
+  }
+  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+    throw new JsonTooDeepException(MAX_JSON_DEPTH);
   }
   const instance = plainToInstance(type, payload);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
