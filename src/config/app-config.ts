@@ -136,7 +136,7 @@ export function appSection(env: RawEnv, version: string): AppConfig['app'] {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
-    host: env.HOST,
+    host: env.HOST ?? (env.NODE_ENV === 'development' ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
     startupTimeoutMs: env.STARTUP_TIMEOUT_MS,
     version,
@@ -172,6 +172,13 @@ export function crossFieldErrors(env: RawEnv): string[] {
   if (isDeployed(env.NODE_ENV) && env.DATABASE_URL === undefined) {
     errors.push(
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
+    );
+  }
+  // A single port serves the API and the operator's routes: the token is what keeps
+  // /health/status and /metrics private, so a deployed replica does not start without one.
+  if (isDeployed(env.NODE_ENV) && env.HEALTH_TOKEN === undefined) {
+    errors.push(
+      `HEALTH_TOKEN: required when NODE_ENV=${env.NODE_ENV} (it guards /health/status and /metrics; e.g. \`openssl rand -hex 32\`)`,
     );
   }
   return errors;

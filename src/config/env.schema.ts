@@ -63,7 +63,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const envSchema = z.object({
   NODE_ENV: z.enum(NODE_ENVIRONMENTS).default('development'),
   PORT: port('PORT').default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: 127.0.0.1 in development (a laptop), 0.0.0.0 elsewhere (containers; see app-config.ts).
+  HOST: z.string().min(1).optional(),
   STARTUP_TIMEOUT_MS: milliseconds('STARTUP_TIMEOUT_MS').default(60000),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: postgresUrl.optional(),

@@ -29,6 +29,7 @@ import {
 const SECRETS = {
   DATABASE_URL: 'postgres://renovation:secret@postgres:5432/renovation',
   GEMINI_API_KEY: 'a-stand-in-key',
+  HEALTH_TOKEN: 'a-stand-in-health-token',
 };
 /** Slack for the kubelet/Compose, log flushing and a slow node, on top of the app's deadline. */
 const PLATFORM_MARGIN_MS = 5000;
@@ -101,6 +102,17 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(key?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
     expect(config.agent).toMatchObject({ provider: 'gemini', checkModelAtStartup: true });
     expect(config.agent.gemini.model).toBe(env.AGENT_MODEL);
+  });
+
+  it('should guard the status routes with a token from a Secret that must exist', () => {
+    const token = container.env?.find((variable) => variable.name === 'HEALTH_TOKEN');
+    expect(token?.value).toBeUndefined();
+    expect(token?.valueFrom?.secretKeyRef).toMatchObject({
+      name: expect.any(String),
+      key: 'token',
+    });
+    expect(token?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
+    expect(config.health.token).toBe(SECRETS.HEALTH_TOKEN);
   });
 
   it('should give the app more time than its own shutdown deadline before the kubelet SIGKILLs', () => {
@@ -226,6 +238,13 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
     expect(config.agent.checkModelAtStartup).toBe(true);
   });
 
+  it.each(apps)('%s: the health token comes from the environment, never this file', (_, app) => {
+    expect(app.environment?.HEALTH_TOKEN).toMatch(/^\$\{HEALTH_TOKEN:\?/);
+    const withoutToken = { ...app.environment };
+    delete withoutToken.HEALTH_TOKEN;
+    expect(() => loadConfig(withoutToken)).toThrow(/HEALTH_TOKEN: required/);
+  });
+
   it('should bring a replica back only after more than one passing check', () => {
     expect(haproxy.rise).toBeGreaterThanOrEqual(2);
     expect(haproxy.fall).toBeGreaterThanOrEqual(2);
@@ -248,6 +267,8 @@ describe('Dockerfile', () => {
   it('should have a development target that runs `nest start --watch` before the runtime stage', () => {
     const development = /^FROM build AS development$([\s\S]*?)^FROM /m.exec(dockerfile)?.[1] ?? '';
     expect(development).toMatch(/^ENV NODE_ENV=development$/m);
+    // Development listens on loopback by default: a container must say otherwise.
+    expect(development).toMatch(/^ENV HOST=0\.0\.0\.0$/m);
     expect(development).toMatch(/^CMD \["npx", "nest", "start", "--watch"\]$/m);
     // The runtime stays the default (last) target, and Compose asks for it by name.
     expect(dockerfile.lastIndexOf('\nFROM ')).toBeGreaterThan(dockerfile.indexOf('AS development'));
@@ -261,6 +282,7 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^FROM node:20-bookworm-slim/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(config.app.host).toBe('0.0.0.0');
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/^USER (?!root\b|0\b)\S+$/m);
     expect(runtime).toMatch(new RegExp(`^EXPOSE ${config.app.port}$`, 'm'));
