@@ -26,6 +26,8 @@ export function setupApp(app: INestApplication): INestApplication {
   express.set('x-powered-by', false);
   // ETags are set on purpose (the session's version), not computed from every JSON body.
   express.set('etag', false);
+  // Which X-Forwarded-For hops to believe for req.ip (the rate limit's key when anonymous).
+  express.set('trust proxy', config.getOrThrow('http', { infer: true }).trustProxy);
 
   registerBodyParsing(app);
   // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.

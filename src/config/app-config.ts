@@ -35,6 +35,15 @@ export interface AppConfig {
   gateway: { sseHeartbeatMs: number };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
   cors: { origins: '*' | string[] | undefined };
+  /** Writes per principal (per address when anonymous) per minute and replica; 0: no limit. */
+  rateLimit: { perMinute: number };
+  /** Node's HTTP server (docs/http-limits.md). `trustProxy` is express's `trust proxy`. */
+  http: {
+    trustProxy: boolean | number | string[];
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
   /** The assistant (src/agent/): which model answers, and how runs are bounded. */
   agent: {
     runsEnabled: boolean;
@@ -102,6 +111,13 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
+    rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
+    http: {
+      trustProxy: env.TRUST_PROXY ?? false,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     agent: agentSection(env),
     shutdown: shutdownSection(env),
   };
