@@ -190,6 +190,15 @@ export function crossFieldErrors(env: RawEnv): string[] {
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
     );
   }
+  // Node refuses a server whose headers bound is longer than its whole-request bound.
+  if (
+    env.HTTP_REQUEST_TIMEOUT_MS > 0 &&
+    env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS
+  ) {
+    errors.push(
+      `HTTP_HEADERS_TIMEOUT_MS: ${env.HTTP_HEADERS_TIMEOUT_MS} is longer than HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
   // A single port serves the API and the operator's routes: the token is what keeps
   // /health/status and /metrics private, so a deployed replica does not start without one.
   if (isDeployed(env.NODE_ENV) && env.HEALTH_TOKEN === undefined) {
