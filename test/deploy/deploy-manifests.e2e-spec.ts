@@ -121,6 +121,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     );
   });
 
+  it("should keep idle connections open longer than a load balancer's idle timeout", () => {
+    // AWS ALB and ingress-nginx close idle upstream connections after 60 s by default: the app
+    // must not close first, or a request written at that instant is lost.
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(60_000);
+  });
+
   it('should keep serving long enough for endpoint removal to propagate', () => {
     // Endpoints leave kube-proxy and ingresses seconds after SIGTERM; 5 s is the app's own
     // default on Kubernetes, and the manifest must not go below it.
@@ -226,6 +232,12 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
     expect(config.gateway.sseHeartbeatMs).toBeLessThan(
       Math.min(haproxy.timeoutClient, haproxy.timeoutServer) / 2,
     );
+  });
+
+  it.each(apps)('%s: HAProxy closes idle connections to the app before the app does', (_, app) => {
+    const config = loadConfig(app.environment ?? {});
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(haproxy.timeoutServer);
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(haproxy.timeoutClient);
   });
 
   it.each(apps)('%s: the Gemini key comes from the environment, never this file', (_, app) => {
