@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { securityHeaders } from './common/http/security-headers';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
 export const API_PREFIX = 'api';
@@ -29,6 +30,8 @@ export function setupApp(app: INestApplication): INestApplication {
   // Which X-Forwarded-For hops to believe for req.ip (the rate limit's key when anonymous).
   express.set('trust proxy', config.getOrThrow('http', { infer: true }).trustProxy);
 
+  // First, so that every answer carries them, errors of the body parser included.
+  app.use(securityHeaders(config.getOrThrow('app', { infer: true }).env));
   registerBodyParsing(app);
   // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.
   const corsOrigins = config.getOrThrow('cors', { infer: true }).origins;
