@@ -29,6 +29,8 @@ const LIMITED_EVENTS = new Set(['message:create', 'session:join']);
 interface Caller {
   headers: IncomingHttpHeaders;
   address: () => string;
+  /** A socket's principal, resolved once by the gateway's handshake (socket.data.principal). */
+  ownerId?: unknown;
 }
 
 /**
@@ -78,8 +80,10 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
   } {
     if (context.getType() === 'ws') {
       const socket = context.switchToWs().getClient<Socket>();
+      const data = socket.data as { principal?: { ownerId?: unknown } } | undefined;
       const caller: Caller = {
         headers: socket.handshake.headers,
+        ownerId: data?.principal?.ownerId,
         address: () =>
           clientAddress(
             socket.handshake.address,
@@ -96,10 +100,11 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const { headers, address } = req.caller as Caller;
-    let ownerId: string | undefined;
+    const caller = req.caller as Caller;
+    let ownerId = typeof caller.ownerId === 'string' ? caller.ownerId : undefined;
     try {
-      ownerId = await this.owners.ownerIdOf(headers);
+      // The handshake's credentials may not be headers at all: the socket's own principal first.
+      ownerId ??= await this.owners.ownerIdOf(caller.headers);
     } catch {
       ownerId = undefined;
     }
@@ -107,7 +112,7 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
       return `owner:${ownerId}`;
     }
     // An IPv6 client controls a whole subnet: its /64 is one client.
-    return `address:${normalizeIp(address())}`;
+    return `address:${normalizeIp(caller.address())}`;
   }
 
   /** One bucket per caller, whatever the route or event (the default keys by handler too). */
