@@ -16,12 +16,15 @@ RUN npm run build
 # watcher does not pass SIGTERM's drain along the way the runtime's exec-form CMD does.
 FROM build AS development
 ENV NODE_ENV=development
+# Outside a container development listens on 127.0.0.1 only; here the port must be reachable.
+ENV HOST=0.0.0.0
 EXPOSE 3000
 CMD ["npx", "nest", "start", "--watch"]
 
 # --- runtime (the default target: the last stage) ------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+ENV HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only. --omit=optional also leaves out the embedded Postgres binaries

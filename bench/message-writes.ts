@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       proxy = await delayingProxy(url, RTT_MS / 2);
       url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     }
-    const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'warn' });
+    const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
     const config = toAppConfig(env, packageVersion(), url.toString());
     const dataSource = await openDatabaseAndMigrate(config.db, createBootLogger(config.app));
     const moduleRef = await Test.createTestingModule({

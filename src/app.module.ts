@@ -7,13 +7,16 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
 import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
 import { loggerOptions } from './common/logging/logger-options';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import type { RequestOwner } from './common/rate-limit/request-owner';
+import { WriteThrottlerGuard } from './common/rate-limit/write-throttler.guard';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { AgentModule } from './agent';
@@ -21,7 +24,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
-import { SessionsModule } from './sessions';
+import { PrincipalResolver, SessionsModule } from './sessions';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature
@@ -43,6 +46,15 @@ export class AppModule implements NestModule {
         SessionsModule,
         AgentModule,
         GatewayModule,
+        // Rate limits key by principal: the limiter asks the same resolver as the handlers.
+        RateLimitModule.forRoot({
+          imports: [SessionsModule],
+          inject: [PrincipalResolver],
+          ownerOf: (principals: PrincipalResolver): RequestOwner => ({
+            ownerIdOf: (headers) =>
+              Promise.resolve(principals.resolve(headers)).then((principal) => principal.ownerId),
+          }),
+        }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
@@ -56,6 +68,7 @@ export class AppModule implements NestModule {
               exceptionFactory: (errors) => new RequestValidationException(errors),
             }),
         },
+        { provide: APP_GUARD, useExisting: WriteThrottlerGuard },
       ],
     };
   }

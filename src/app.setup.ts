@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
 import { answerParserRefusalsInEnvelope } from './common/http/parser-error-envelope';
+import { securityHeaders } from './common/http/security-headers';
 import { completeApiDocument } from './common/openapi/complete-api-document';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
@@ -29,7 +30,11 @@ export function setupApp(app: INestApplication): INestApplication {
   express.set('x-powered-by', false);
   // ETags are set on purpose (the session's version), not computed from every JSON body.
   express.set('etag', false);
+  // Which X-Forwarded-For hops to believe for req.ip (the rate limit's key when anonymous).
+  express.set('trust proxy', config.getOrThrow('http', { infer: true }).trustProxy);
 
+  // First, so that every answer carries them, errors of the body parser included.
+  app.use(securityHeaders(config.getOrThrow('app', { infer: true }).env));
   registerBodyParsing(app);
   answerParserRefusalsInEnvelope(app.getHttpServer() as Server);
   // socket.io must not close Nest's HTTP server itself (nestjs/nest#13910): see the adapter.

@@ -37,6 +37,15 @@ export interface AppConfig {
   gateway: { sseHeartbeatMs: number };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
   cors: { origins: '*' | string[] | undefined };
+  /** Writes per principal (per address when anonymous) per minute and replica; 0: no limit. */
+  rateLimit: { perMinute: number };
+  /** Node's HTTP server (docs/http-limits.md). `trustProxy` is express's `trust proxy`. */
+  http: {
+    trustProxy: boolean | number | string[];
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
   /** The assistant (src/agent/): which model answers, and how runs are bounded. */
   agent: {
     runsEnabled: boolean;
@@ -105,6 +114,13 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
+    rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
+    http: {
+      trustProxy: env.TRUST_PROXY ?? false,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     agent: agentSection(env),
     shutdown: shutdownSection(env),
   };
@@ -139,7 +155,7 @@ export function appSection(env: RawEnv, version: string): AppConfig['app'] {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
-    host: env.HOST,
+    host: env.HOST ?? (env.NODE_ENV === 'development' ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
     startupTimeoutMs: env.STARTUP_TIMEOUT_MS,
     version,
@@ -175,6 +191,22 @@ export function crossFieldErrors(env: RawEnv): string[] {
   if (isDeployed(env.NODE_ENV) && env.DATABASE_URL === undefined) {
     errors.push(
       `DATABASE_URL: required when NODE_ENV=${env.NODE_ENV} (an embedded database never starts there)`,
+    );
+  }
+  // Node refuses a server whose headers bound is longer than its whole-request bound.
+  if (
+    env.HTTP_REQUEST_TIMEOUT_MS > 0 &&
+    env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS
+  ) {
+    errors.push(
+      `HTTP_HEADERS_TIMEOUT_MS: ${env.HTTP_HEADERS_TIMEOUT_MS} is longer than HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
+  // A single port serves the API and the operator's routes: the token is what keeps
+  // /health/status and /metrics private, so a deployed replica does not start without one.
+  if (isDeployed(env.NODE_ENV) && env.HEALTH_TOKEN === undefined) {
+    errors.push(
+      `HEALTH_TOKEN: required when NODE_ENV=${env.NODE_ENV} (it guards /health/status and /metrics; e.g. \`openssl rand -hex 32\`)`,
     );
   }
   return errors;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -57,13 +58,41 @@ const corsOrigins = z
     error: "expected '*' or a comma-separated list of origins like https://app.example.com",
   });
 
+/** proxy-addr's names for address ranges, as express's `trust proxy` accepts them. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** express's `trust proxy`: true/false, a hop count, or addresses, subnets and range names. */
+const trustProxy = z.string().transform((value, context) => {
+  const trimmed = value.trim();
+  if (trimmed === 'true' || trimmed === 'false') {
+    return trimmed === 'true';
+  }
+  if (/^\d+$/.test(trimmed)) {
+    return Number(trimmed);
+  }
+  const entries = trimmed.split(',').map((entry) => entry.trim());
+  const valid = entries.every(
+    (entry) => TRUST_PROXY_NAMES.has(entry) || isIP(entry.split('/')[0] ?? '') !== 0,
+  );
+  if (!valid) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        'expected true, false, a hop count, or a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 export const NODE_ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(NODE_ENVIRONMENTS).default('development'),
   PORT: port('PORT').default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: 127.0.0.1 in development (a laptop), 0.0.0.0 elsewhere (containers; see app-config.ts).
+  HOST: z.string().min(1).optional(),
   STARTUP_TIMEOUT_MS: milliseconds('STARTUP_TIMEOUT_MS').default(60000),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: postgresUrl.optional(),
@@ -95,6 +124,17 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.
   CORS_ORIGINS: corsOrigins.optional(),
+  // Writes (REST and socket.io) one principal, or one address when anonymous, may make per
+  // minute on one replica; 0 turns rate limiting off. Bounded: the in-memory store keeps a
+  // timestamp per write.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10000).default(120),
+  // Which proxies' X-Forwarded-For to believe for the client's address (express `trust proxy`).
+  TRUST_PROXY: trustProxy.optional(),
+  // Node's HTTP server bounds (docs/http-limits.md): all headers of a request, a whole request,
+  // and an idle keep-alive connection. Keep-alive must outlast the load balancer's idle timeout.
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds('HTTP_HEADERS_TIMEOUT_MS').default(20000),
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds('HTTP_REQUEST_TIMEOUT_MS').default(30000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds('HTTP_KEEP_ALIVE_TIMEOUT_MS').default(65000),
   // The assistant (src/agent/). Runs answer user messages; off in NODE_ENV=test unless set.
   AGENT_RUNS_ENABLED: booleanFlag.optional(),
   AGENT_PROVIDER: z.enum(['gemini', 'offline']).optional(),

@@ -23,6 +23,7 @@ describe('loadEnv, then toAppConfig', () => {
     const production = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db:5432/app',
+      HEALTH_TOKEN: 'a-long-enough-secret-token',
     });
     expect(production.docs.enabled).toBe(false);
     expect(production.db.migrationsRun).toBe(false);
@@ -50,6 +51,21 @@ describe('loadEnv, then toAppConfig', () => {
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(
       expect.arrayContaining(['PORT', 'NODE_ENV', 'DATABASE_URL', 'SWAGGER_ENABLED']),
     );
+  });
+
+  it('should listen on loopback only in development, and on every interface elsewhere', () => {
+    expect(loadConfig({}).app.host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).app.host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).app.host).toBe('0.0.0.0');
+  });
+
+  it('should require HEALTH_TOKEN in production and staging', () => {
+    for (const NODE_ENV of ['production', 'staging']) {
+      expect(() => loadConfig({ NODE_ENV, DATABASE_URL: 'postgres://u:p@db:5432/app' })).toThrow(
+        new RegExp(`HEALTH_TOKEN: required when NODE_ENV=${NODE_ENV}`),
+      );
+    }
+    expect(loadConfig({ NODE_ENV: 'test' }).health.token).toBeUndefined();
   });
 
   it('should require DATABASE_URL in production and staging', () => {

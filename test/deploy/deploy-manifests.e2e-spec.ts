@@ -29,6 +29,7 @@ import {
 const SECRETS = {
   DATABASE_URL: 'postgres://renovation:secret@postgres:5432/renovation',
   GEMINI_API_KEY: 'a-stand-in-key',
+  HEALTH_TOKEN: 'a-stand-in-health-token',
 };
 /** Slack for the kubelet/Compose, log flushing and a slow node, on top of the app's deadline. */
 const PLATFORM_MARGIN_MS = 5000;
@@ -103,10 +104,27 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(config.agent.gemini.model).toBe(env.AGENT_MODEL);
   });
 
+  it('should guard the status routes with a token from a Secret that must exist', () => {
+    const token = container.env?.find((variable) => variable.name === 'HEALTH_TOKEN');
+    expect(token?.value).toBeUndefined();
+    expect(token?.valueFrom?.secretKeyRef).toMatchObject({
+      name: expect.any(String),
+      key: 'token',
+    });
+    expect(token?.valueFrom?.secretKeyRef?.optional).not.toBe(true);
+    expect(config.health.token).toBe(SECRETS.HEALTH_TOKEN);
+  });
+
   it('should give the app more time than its own shutdown deadline before the kubelet SIGKILLs', () => {
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(
       config.shutdown.timeoutMs + PLATFORM_MARGIN_MS,
     );
+  });
+
+  it("should keep idle connections open longer than a load balancer's idle timeout", () => {
+    // AWS ALB and ingress-nginx close idle upstream connections after 60 s by default: the app
+    // must not close first, or a request written at that instant is lost.
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(60_000);
   });
 
   it('should keep serving long enough for endpoint removal to propagate', () => {
@@ -216,6 +234,12 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
     );
   });
 
+  it.each(apps)('%s: HAProxy closes idle connections to the app before the app does', (_, app) => {
+    const config = loadConfig(app.environment ?? {});
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(haproxy.timeoutServer);
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(haproxy.timeoutClient);
+  });
+
   it.each(apps)('%s: the Gemini key comes from the environment, never this file', (_, app) => {
     expect(app.environment?.GEMINI_API_KEY).toMatch(/^\$\{GEMINI_API_KEY:\?/);
     const config = loadConfig({
@@ -224,6 +248,13 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
       AGENT_PROVIDER: 'gemini',
     });
     expect(config.agent.checkModelAtStartup).toBe(true);
+  });
+
+  it.each(apps)('%s: the health token comes from the environment, never this file', (_, app) => {
+    expect(app.environment?.HEALTH_TOKEN).toMatch(/^\$\{HEALTH_TOKEN:\?/);
+    const withoutToken = { ...app.environment };
+    delete withoutToken.HEALTH_TOKEN;
+    expect(() => loadConfig(withoutToken)).toThrow(/HEALTH_TOKEN: required/);
   });
 
   it('should bring a replica back only after more than one passing check', () => {
@@ -248,6 +279,8 @@ describe('Dockerfile', () => {
   it('should have a development target that runs `nest start --watch` before the runtime stage', () => {
     const development = /^FROM build AS development$([\s\S]*?)^FROM /m.exec(dockerfile)?.[1] ?? '';
     expect(development).toMatch(/^ENV NODE_ENV=development$/m);
+    // Development listens on loopback by default: a container must say otherwise.
+    expect(development).toMatch(/^ENV HOST=0\.0\.0\.0$/m);
     expect(development).toMatch(/^CMD \["npx", "nest", "start", "--watch"\]$/m);
     // The runtime stays the default (last) target, and Compose asks for it by name.
     expect(dockerfile.lastIndexOf('\nFROM ')).toBeGreaterThan(dockerfile.indexOf('AS development'));
@@ -261,6 +294,7 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^FROM node:20-bookworm-slim/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(config.app.host).toBe('0.0.0.0');
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/^USER (?!root\b|0\b)\S+$/m);
     expect(runtime).toMatch(new RegExp(`^EXPOSE ${config.app.port}$`, 'm'));

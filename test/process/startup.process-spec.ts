@@ -167,7 +167,11 @@ describe('startup sequence (process)', () => {
   it('should refuse to start in production with pending migrations, listing them', async () => {
     const scratch = await createScratchDatabase('pending');
     try {
-      const result = await failedStart({ NODE_ENV: 'production', DATABASE_URL: scratch.url });
+      const result = await failedStart({
+        NODE_ENV: 'production',
+        DATABASE_URL: scratch.url,
+        HEALTH_TOKEN: 'a-long-enough-health-token',
+      });
       const names = MIGRATIONS.map((migration) => migration.name);
       expect(names.length).toBeGreaterThan(0);
       expectCleanFailure(

@@ -48,7 +48,15 @@ export class ServerProcess {
     ];
     this.child = spawn(command, args, {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+      // Load tests and benches write far faster than any client may: the rate limit is off
+      // unless a test sets RATE_LIMIT_PER_MINUTE itself (test/process/rate-limit.process-spec.ts).
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_PER_MINUTE: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: launch.ownProcessGroup ?? false,
     });

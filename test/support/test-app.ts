@@ -33,9 +33,17 @@ export async function startTestServer(
   return { server, port, url: `http://127.0.0.1:${port}` };
 }
 
-/** Configuration as production would load it, from a test environment plus overrides. */
+/**
+ * Configuration as production would load it, from a test environment plus overrides. The rate
+ * limit is off (suites write far faster than any client may) unless `env` sets it.
+ */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
-  const loaded = loadEnv({ NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env });
+  const loaded = loadEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  });
   return toAppConfig(loaded, packageVersion(), loaded.DATABASE_URL ?? testDatabaseUrl());
 }
 

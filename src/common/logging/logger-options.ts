@@ -3,6 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
 import { routeLabel, UNMATCHED_ROUTE } from '../http/route-label';
+import { serializeError } from './error-serializer';
 import { requestIdFor } from './request-id';
 
 /** Probes and scrapes would drown the request log: they log at debug only. */
@@ -60,6 +61,8 @@ export function loggerOptions(app: AppConfig['app']): Params {
           url: req.url,
         }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+        // Never a SQL statement's parameters or a user's text (error-serializer.ts).
+        err: serializeError,
       },
       ...(app.env === 'development'
         ? {

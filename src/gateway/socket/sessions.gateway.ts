@@ -1,5 +1,5 @@
 import { RunsService } from '../../agent';
-import { Logger, UseFilters } from '@nestjs/common';
+import { Logger, UseFilters, UseGuards } from '@nestjs/common';
 import {
   Ack,
   ConnectedSocket,
@@ -11,6 +11,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
+import { WriteThrottlerGuard } from '../../common/rate-limit/write-throttler.guard';
 import { messagesAfter } from '../fanout/messages-after';
 import type { CreateMessageAck, JoinSessionAck } from '../gateway.events';
 import {
@@ -38,6 +39,9 @@ type AckCallback<T> = (response: T) => void;
  * REST. Every failure is acked in the REST error envelope (WsErrorEnvelopeFilter).
  */
 @UseFilters(WsErrorEnvelopeFilter)
+// Writes and joins count against the REST write limit (src/common/rate-limit/); Nest's global
+// guards never run for gateways, so it is bound here.
+@UseGuards(WriteThrottlerGuard)
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(SessionsGateway.name);

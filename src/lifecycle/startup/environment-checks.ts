@@ -37,11 +37,6 @@ export async function checkEnvironment(
     );
   }
   if (deployed) {
-    if (config.health.token === undefined) {
-      warnings.push(
-        'HEALTH_TOKEN is not set: /health/status and /metrics are open to anyone who can reach the port',
-      );
-    }
     if (config.docs.enabled) {
       warnings.push(`Swagger UI is enabled in ${config.app.env} (SWAGGER_ENABLED=true)`);
     }

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyServerTimeouts } from '../../common/http/server-timeouts';
+import type { AppConfig } from '../../config/app-config';
 
 export class PortInUseError extends Error {
   constructor(port: number) {
@@ -9,8 +12,14 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Listens and returns the bound port; a taken port becomes one sentence instead of a stack. */
+/**
+ * Applies the HTTP server's timeouts (HTTP_*_TIMEOUT_MS), listens and returns the bound port; a
+ * taken port becomes one sentence instead of a stack.
+ */
 export async function listen(app: INestApplication, port: number, host: string): Promise<number> {
+  const server = app.getHttpServer() as Server;
+  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  applyServerTimeouts(server, config.getOrThrow('http', { infer: true }));
   try {
     await app.listen(port, host);
   } catch (error) {
@@ -19,5 +28,5 @@ export async function listen(app: INestApplication, port: number, host: string):
     }
     throw error;
   }
-  return ((app.getHttpServer() as Server).address() as AddressInfo).port;
+  return (server.address() as AddressInfo).port;
 }
