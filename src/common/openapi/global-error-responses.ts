@@ -19,6 +19,8 @@ export interface GlobalErrorResponse extends ErrorResponseText {
 
 const takesBody = ({ operation }: OperationSite): boolean => operation.requestBody !== undefined;
 const usesDatabase = ({ inApi }: OperationSite): boolean => inApi;
+const isWrite = ({ method, inApi }: OperationSite): boolean =>
+  inApi && ['post', 'put', 'patch', 'delete'].includes(method);
 
 /**
  * The answers that come from the global stack (body parser, content-type middleware, error
@@ -39,6 +41,14 @@ export const GLOBAL_ERROR_RESPONSES: readonly GlobalErrorResponse[] = [
     description: 'A body that is not application/json (UNSUPPORTED_MEDIA_TYPE)',
     code: 'UNSUPPORTED_MEDIA_TYPE',
     error: 'Content-Type must be application/json (got text/plain)',
+  },
+  {
+    status: 429,
+    appliesTo: isWrite,
+    description:
+      "Over the caller's write rate limit (TOO_MANY_REQUESTS): retry after the Retry-After header",
+    code: 'TOO_MANY_REQUESTS',
+    error: 'Too many requests: retry in 12 s',
   },
   {
     status: 503,

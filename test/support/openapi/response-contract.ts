@@ -3,6 +3,8 @@ import jestOpenAPI from 'jest-openapi';
 import { DOCS_PATH } from '../../../src/app.setup';
 import type { HttpExchange } from './http-exchanges';
 
+/** Swagger UI's static files, served from the root beside the document's page. */
+const SWAGGER_UI_ASSET = /^\/(swagger-ui[\w.-]*\.(js|css)|favicon-\d+x\d+\.png)$/;
 /** The shape jest-openapi reads from a supertest response. */
 interface SuperAgentLike {
   status: number;
@@ -65,11 +67,13 @@ export class ResponseContract {
     if (
       exchange.preflight ||
       pathname.startsWith('/socket.io/') ||
-      pathname.startsWith(`/${DOCS_PATH}`)
+      pathname.startsWith(`/${DOCS_PATH}`) ||
+      SWAGGER_UI_ASSET.test(pathname)
     ) {
       // Outside the REST contract: CORS preflights (the cors middleware's own 204), the socket.io
-      // transport, and the document with its Swagger UI (sessions-openapi.e2e-spec.ts validates
-      // the document itself).
+      // transport, and the document with its Swagger UI and the UI's static files, which
+      // @nestjs/swagger serves from the root (sessions-openapi.e2e-spec.ts validates the document
+      // itself).
       return [];
     }
     if (
