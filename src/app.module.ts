@@ -7,7 +7,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -21,7 +21,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
-import { SessionsModule } from './sessions';
+import { AuthenticationGuard, SessionsModule } from './sessions';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature
@@ -46,6 +46,8 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Every route needs a principal unless marked @PublicRoute() (the health routes).
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
         {
           provide: APP_PIPE,
           useFactory: () =>

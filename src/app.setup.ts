@@ -2,9 +2,11 @@ import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { BEARER_SCHEME } from './auth';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
+import { HEALTH_TOKEN_SCHEME } from './health/auth/health-token.guard';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
 export const API_PREFIX = 'api';
@@ -59,6 +61,21 @@ export function setupApp(app: INestApplication): INestApplication {
           'Renovation sessions, their phases and conversations; live updates over socket.io and SSE.',
         )
         .setVersion(config.getOrThrow('app', { infer: true }).version)
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A JWT from the identity provider (AUTH_ENABLED); its `sub` is the owner. ' +
+              'SSE also takes it as ?access_token=, socket.io as the handshake auth.token.',
+          },
+          BEARER_SCHEME,
+        )
+        .addBearerAuth(
+          { type: 'http', scheme: 'bearer', description: 'HEALTH_TOKEN, when it is set' },
+          HEALTH_TOKEN_SCHEME,
+        )
         .build(),
       { extraModels: [ErrorEnvelope] },
     );

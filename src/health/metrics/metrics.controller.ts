@@ -8,18 +8,20 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
+import { PublicRoute } from '../../auth';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
-import { HealthTokenGuard } from '../auth/health-token.guard';
+import { HEALTH_TOKEN_SCHEME, HealthTokenGuard } from '../auth/health-token.guard';
 
 /** Prometheus scrape endpoint, outside the /api prefix; behind HEALTH_TOKEN when it is set. */
 @ApiTags('health')
+@PublicRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
 
   @Get()
   @UseGuards(HealthTokenGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(HEALTH_TOKEN_SCHEME)
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', type: String })
   @ApiUnauthorizedResponse({ type: ErrorEnvelope, description: 'HEALTH_TOKEN is set and missing' })

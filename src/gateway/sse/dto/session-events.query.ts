@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class SessionEventsQuery {
   @ApiPropertyOptional({
@@ -16,4 +16,17 @@ export class SessionEventsQuery {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
+
+  // snake_case as RFC 6750 §2.3 names it; read by AuthenticationGuard, declared so that the
+  // whitelisting ValidationPipe accepts it.
+  @ApiPropertyOptional({
+    name: 'access_token',
+    description:
+      'The bearer token, for a browser EventSource that cannot set Authorization (when ' +
+      'AUTH_ENABLED). The Authorization header wins when both are sent. Never logged.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(8192)
+  access_token?: string;
 }
