@@ -189,6 +189,27 @@ describe('owner isolation with AUTH_ENABLED (e2e)', () => {
     );
   });
 
+  it('should declare the bearer scheme, and the scheme and a 401 on every /api operation', async () => {
+    const response = await request(server).get('/api-docs.json').expect(200);
+    const document = response.body as {
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { security?: unknown; responses: object }>>;
+    };
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([, item]) => Object.values(item));
+    expect(operations).toHaveLength(ROUTES.length);
+    for (const operation of operations) {
+      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(operation.responses).toHaveProperty('401');
+    }
+  });
+
   describe('REST and SSE as nobody', () => {
     it.each(ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route]))(
       '%s should answer 401 AUTHENTICATION_REQUIRED',

@@ -59,14 +59,18 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     // `auth: { token }`), before the connection is accepted; a failure refuses it (the client
     // gets connect_error with the error envelope) rather than letting an anonymous socket in.
     server.use((socket, next) => {
-      this.principals.resolve(socket.handshake.headers, handshakeToken(socket.handshake.auth)).then(
-        (principal) => {
-          socket.data.principal = principal;
-          next();
-        },
+      this.admit(socket).then(
+        () => next(),
         (error: unknown) => next(refusedHandshake(error)),
       );
     });
+  }
+
+  private async admit(socket: GatewaySocket): Promise<void> {
+    socket.data.principal = await this.principals.resolve(
+      socket.handshake.headers,
+      handshakeToken(socket.handshake.auth),
+    );
   }
 
   handleConnection(socket: GatewaySocket): void {
