@@ -7,6 +7,7 @@ import { blackHole, freePort } from '../support/ports';
 import { createScratchDatabase } from '../support/scratch-database';
 import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
+import { TEST_AUTH } from '../support/tokens';
 
 const FATAL = 60;
 
@@ -167,7 +168,11 @@ describe('startup sequence (process)', () => {
   it('should refuse to start in production with pending migrations, listing them', async () => {
     const scratch = await createScratchDatabase('pending');
     try {
-      const result = await failedStart({ NODE_ENV: 'production', DATABASE_URL: scratch.url });
+      const result = await failedStart({
+        NODE_ENV: 'production',
+        DATABASE_URL: scratch.url,
+        ...TEST_AUTH,
+      });
       const names = MIGRATIONS.map((migration) => migration.name);
       expect(names.length).toBeGreaterThan(0);
       expectCleanFailure(
