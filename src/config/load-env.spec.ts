@@ -116,10 +116,10 @@ describe('AUTH_ENABLED and its settings', () => {
   });
 
   it('should accept a JWKS URL instead of a secret', () => {
-    const { AUTH_JWT_SECRET: _secret, ...rest } = AUTH;
     const config = loadConfig({
       AUTH_ENABLED: 'true',
-      ...rest,
+      AUTH_ISSUER: AUTH.AUTH_ISSUER,
+      AUTH_AUDIENCE: AUTH.AUTH_AUDIENCE,
       AUTH_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
     });
     expect(config.auth).toMatchObject({ enabled: true, jwtSecret: undefined });
