@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint';
 const FOLDERS = [
   'config',
   'common',
+  'auth',
   'database',
   'lifecycle',
   'sessions',
@@ -36,45 +37,51 @@ const BOUNDARIES = [
     allow: ['config/app-config'],
   },
   {
+    folder: 'auth',
+    reason: 'auth verifies who is calling and knows no feature, no database, no lifecycle',
+    forbid: ['database', 'lifecycle', 'sessions', 'gateway', 'health', 'agent', ...WIRING],
+  },
+  {
     folder: 'database',
     reason: 'database is generic infrastructure: it knows no feature',
-    forbid: ['sessions', 'gateway', 'health', 'agent', ...WIRING],
+    forbid: ['auth', 'sessions', 'gateway', 'health', 'agent', ...WIRING],
   },
   {
     folder: 'lifecycle',
     ignores: ['src/lifecycle/startup/**'],
     reason: 'lifecycle knows no feature and no database (only lifecycle/startup opens it)',
-    forbid: ['database', 'sessions', 'gateway', 'health', 'agent', ...WIRING],
+    forbid: ['auth', 'database', 'sessions', 'gateway', 'health', 'agent', ...WIRING],
   },
   {
     folder: 'lifecycle/startup',
     reason: 'startup opens the database and creates the app, and imports no feature directly',
-    forbid: ['sessions', 'gateway', 'health', 'agent'],
+    forbid: ['auth', 'sessions', 'gateway', 'health', 'agent'],
   },
   {
     folder: 'sessions',
     reason: 'sessions knows no transport and no other feature',
     forbid: ['gateway', 'health', 'agent', 'lifecycle', ...WIRING],
+    viaIndex: ['auth'],
     packages: ['socket.io', '@nestjs/websockets', '@nestjs/platform-socket.io', 'express'],
   },
   {
     folder: 'gateway',
     reason: 'the gateway carries what sessions and the assistant publish, and owns no data',
     forbid: ['database', 'health', ...WIRING],
-    viaIndex: ['sessions', 'agent'],
+    viaIndex: ['auth', 'sessions', 'agent'],
   },
   {
     folder: 'agent',
     reason: 'the assistant owns its runs, uses sessions through its index, and knows no transport',
     forbid: ['gateway', 'health', ...WIRING],
-    viaIndex: ['sessions'],
+    viaIndex: ['auth', 'sessions'],
     packages: ['socket.io', '@nestjs/websockets', '@nestjs/platform-socket.io', 'express'],
   },
   {
     folder: 'health',
     reason: 'health imports no other feature, and reads Postgres errors from common',
     forbid: ['gateway', 'database/connect-with-retry', ...WIRING],
-    viaIndex: ['sessions', 'agent'],
+    viaIndex: ['auth', 'sessions', 'agent'],
   },
 ];
 

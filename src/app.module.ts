@@ -24,7 +24,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
-import { PrincipalResolver, SessionsModule } from './sessions';
+import { AuthenticationGuard, PrincipalResolver, SessionsModule } from './sessions';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature
@@ -58,6 +58,8 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Every route needs a principal unless marked @PublicRoute() (the health routes).
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
         {
           provide: APP_PIPE,
           useFactory: () =>

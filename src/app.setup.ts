@@ -3,12 +3,14 @@ import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { BEARER_SCHEME } from './auth';
 import type { AppConfig } from './config/app-config';
 import { ErrorEnvelope } from './common/errors/error-envelope';
 import { registerBodyParsing } from './common/http/body-parsing';
 import { answerParserRefusalsInEnvelope } from './common/http/parser-error-envelope';
 import { securityHeaders } from './common/http/security-headers';
 import { completeApiDocument } from './common/openapi/complete-api-document';
+import { HEALTH_TOKEN_SCHEME } from './health/auth/health-token.guard';
 import { ShutdownSafeIoAdapter } from './gateway/io-adapter/shutdown-safe-io.adapter';
 
 export const API_PREFIX = 'api';
@@ -69,8 +71,8 @@ export function setupApp(app: INestApplication): INestApplication {
 
 /**
  * The OpenAPI document of `app` (set up by setupApp): what /api-docs.json serves, and what the e2e
- * suites check every response against (test/support/openapi/). addBearerAuth() declares the
- * scheme @ApiBearerAuth() names by default, `bearer`.
+ * suites check every response against (test/support/openapi/). Two bearer schemes: the users'
+ * JWT (`bearer`, on every /api route) and the operators' HEALTH_TOKEN (on /health/status, /metrics).
  */
 export function createApiDocument(app: INestApplication): OpenAPIObject {
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
@@ -82,7 +84,21 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
         'Renovation sessions, their phases and conversations; live updates over socket.io and SSE.',
       )
       .setVersion(config.getOrThrow('app', { infer: true }).version)
-      .addBearerAuth()
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A JWT from the identity provider (AUTH_ENABLED); its `sub` is the owner. ' +
+            'SSE also takes it as ?access_token=, socket.io as the handshake auth.token.',
+        },
+        BEARER_SCHEME,
+      )
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'HEALTH_TOKEN, when it is set' },
+        HEALTH_TOKEN_SCHEME,
+      )
       .build(),
     { extraModels: [ErrorEnvelope] },
   );

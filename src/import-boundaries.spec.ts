@@ -34,6 +34,13 @@ const FORBIDDEN: Array<[string, string, string]> = [
   ['gateway', 'src/gateway/fanout/live-events.ts', '../../agent/runs/runs.service'],
   ['health', 'src/health/health.controller.ts', '../sessions/sessions.service'],
   ['health', 'src/health/readiness/database-ping.ts', '../../database/connect-with-retry'],
+  ['auth', 'src/auth/authenticator.ts', '../sessions'],
+  ['auth', 'src/auth/token-verifier.ts', '../database/query-rows'],
+  ['auth', 'src/auth/authenticator.ts', '../lifecycle/lifecycle-state'],
+  ['common', 'src/common/logging/redact-url.ts', '../../auth'],
+  ['database', 'src/database/database.module.ts', '../auth'],
+  ['sessions', 'src/sessions/principal/principal.ts', '../../auth/token-verifier'],
+  ['gateway', 'src/gateway/socket/sessions.gateway.ts', '../../auth/authenticator'],
 ];
 
 /** [file the import is written in, import path]. */
@@ -50,6 +57,11 @@ const ALLOWED: Array<[string, string]> = [
   ['src/health/readiness/listener.health.ts', '../../database/notification-listener'],
   ['src/common/logging/logger-options.ts', '../../config/app-config'],
   ['src/database/data-source-options.ts', './migrations'],
+  ['src/sessions/principal/principal.ts', '../../auth'],
+  ['src/auth/token-verifier.ts', '../config/app-config'],
+  ['src/auth/api-authenticated.decorator.ts', '../common/errors/error-envelope'],
+  ['src/health/health.controller.ts', '../auth'],
+  ['src/gateway/sse/session-events.controller.ts', '../../auth'],
 ];
 
 /**

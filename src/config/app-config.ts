@@ -29,10 +29,25 @@ export interface AppConfig {
   };
   docs: { enabled: boolean };
   health: { token: string | undefined };
-  /** Until authentication exists, every request acts as this one local owner. */
+  /** With authentication off, every request acts as this one local owner. */
   principal: { localOwnerId: string };
   /** Idempotency-Key on the create routes: how long a key's first answer is replayed. */
   idempotency: { keyTtlMs: number };
+  /**
+   * Bearer JWTs (src/auth/). When enabled, exactly one of `jwtSecret` (HS256) and `jwksUrl`
+   * (asymmetric keys) is set, and `issuer` and `audience` are required.
+   */
+  auth: {
+    enabled: boolean;
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    /** Leeway on `exp` and `nbf` for clocks that disagree a little. */
+    clockToleranceSeconds: number;
+  };
+  /** The PAYMENT phase: off until a payment provider exists (RENDER then goes to COMPLETE). */
+  payments: { enabled: boolean };
   /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
   gateway: { sseHeartbeatMs: number };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
@@ -112,6 +127,15 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
     idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS },
+    auth: {
+      enabled: authEnabled(env),
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_S,
+    },
+    payments: { enabled: env.PAYMENTS_ENABLED ?? false },
     gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
     cors: { origins: env.CORS_ORIGINS },
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
@@ -178,6 +202,34 @@ export function shutdownSection(env: RawEnv): AppConfig['shutdown'] {
   };
 }
 
+/** On in production and staging unless AUTH_ENABLED=false says otherwise (a warning at start). */
+const authEnabled = (env: RawEnv): boolean => env.AUTH_ENABLED ?? isDeployed(env.NODE_ENV);
+
+/** What authentication needs once it is on; every missing piece is named. */
+function authErrors(env: RawEnv): string[] {
+  if (!authEnabled(env)) {
+    return [];
+  }
+  const why =
+    env.AUTH_ENABLED === undefined
+      ? `when NODE_ENV=${env.NODE_ENV} (authentication is on there unless AUTH_ENABLED=false)`
+      : 'when AUTH_ENABLED=true';
+  const errors: string[] = [];
+  if (env.AUTH_JWT_SECRET === undefined && env.AUTH_JWKS_URL === undefined) {
+    errors.push(`AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required ${why}`);
+  }
+  if (env.AUTH_JWT_SECRET !== undefined && env.AUTH_JWKS_URL !== undefined) {
+    errors.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both');
+  }
+  if (env.AUTH_ISSUER === undefined) {
+    errors.push(`AUTH_ISSUER: required ${why}`);
+  }
+  if (env.AUTH_AUDIENCE === undefined) {
+    errors.push(`AUTH_AUDIENCE: required ${why}`);
+  }
+  return errors;
+}
+
 /** Cross-field rules that a per-variable schema cannot express. */
 export function crossFieldErrors(env: RawEnv): string[] {
   const errors: string[] = [];
@@ -209,5 +261,6 @@ export function crossFieldErrors(env: RawEnv): string[] {
       `HEALTH_TOKEN: required when NODE_ENV=${env.NODE_ENV} (it guards /health/status and /metrics; e.g. \`openssl rand -hex 32\`)`,
     );
   }
+  errors.push(...authErrors(env));
   return errors;
 }

@@ -84,6 +84,17 @@ const trustProxy = z.string().transform((value, context) => {
   }
   return entries;
 });
+const jwksUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an http(s) URL like https://auth.example.com/.well-known/jwks.json' },
+);
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -120,6 +131,24 @@ export const envSchema = z.object({
   IDEMPOTENCY_KEY_TTL_MS: milliseconds('IDEMPOTENCY_KEY_TTL_MS')
     .min(1, 'IDEMPOTENCY_KEY_TTL_MS must be at least 1 millisecond')
     .default(86_400_000),
+  // Bearer JWTs (src/auth/): on by default in production and staging, off elsewhere.
+  AUTH_ENABLED: booleanFlag.optional(),
+  // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
+  AUTH_JWT_SECRET: z
+    .string()
+    .min(32, 'AUTH_JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)')
+    .optional(),
+  AUTH_JWKS_URL: jwksUrl.optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_CLOCK_TOLERANCE_S: z.coerce
+    .number({ error: 'AUTH_CLOCK_TOLERANCE_S must be a whole number of seconds from 0 to 300' })
+    .int('AUTH_CLOCK_TOLERANCE_S must be a whole number of seconds from 0 to 300')
+    .min(0, 'AUTH_CLOCK_TOLERANCE_S must be a whole number of seconds from 0 to 300')
+    .max(300, 'AUTH_CLOCK_TOLERANCE_S must be a whole number of seconds from 0 to 300')
+    .default(30),
+  // Off until a payment provider exists: sessions go RENDER → COMPLETE.
+  PAYMENTS_ENABLED: booleanFlag.optional(),
   // A comment line on every idle SSE stream, so that proxies do not close it as dead.
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.

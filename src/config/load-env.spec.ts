@@ -5,6 +5,12 @@ import { ConfigValidationError, loadEnv } from './load-env';
 const loadConfig = (env: NodeJS.ProcessEnv): AppConfig =>
   toAppConfig(loadEnv(env), '0.0.0', 'postgres://postgres@127.0.0.1:5432/app');
 
+const AUTH = {
+  AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+  AUTH_ISSUER: 'https://auth.example.com/',
+  AUTH_AUDIENCE: 'renovation-api',
+};
+
 describe('loadEnv, then toAppConfig', () => {
   it('should apply defaults for a bare development environment', () => {
     const env = loadEnv({});
@@ -24,6 +30,7 @@ describe('loadEnv, then toAppConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db:5432/app',
       HEALTH_TOKEN: 'a-long-enough-secret-token',
+      ...AUTH,
     });
     expect(production.docs.enabled).toBe(false);
     expect(production.db.migrationsRun).toBe(false);
@@ -72,6 +79,74 @@ describe('loadEnv, then toAppConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(
       /DATABASE_URL: required when NODE_ENV=staging/,
     );
+  });
+});
+
+describe('AUTH_ENABLED and its settings', () => {
+  const DEPLOYED = { DATABASE_URL: 'postgres://u:p@db:5432/app' };
+
+  it('should be on in production and staging, off in development and test', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...DEPLOYED, ...AUTH }).auth.enabled).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'staging', ...DEPLOYED, ...AUTH }).auth.enabled).toBe(true);
+    expect(loadConfig({}).auth.enabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.enabled).toBe(false);
+  });
+
+  it('should be turned off in production only by AUTH_ENABLED=false, and on anywhere by true', () => {
+    const off = loadConfig({ NODE_ENV: 'production', ...DEPLOYED, AUTH_ENABLED: 'false' });
+    expect(off.auth.enabled).toBe(false);
+    const on = loadConfig({ NODE_ENV: 'test', AUTH_ENABLED: 'true', ...AUTH });
+    expect(on.auth).toMatchObject({
+      enabled: true,
+      jwtSecret: AUTH.AUTH_JWT_SECRET,
+      issuer: AUTH.AUTH_ISSUER,
+      audience: AUTH.AUTH_AUDIENCE,
+      clockToleranceSeconds: 30,
+    });
+  });
+
+  it('should fail production without a secret or JWKS URL, naming every missing piece at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', ...DEPLOYED });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    expect((caught as ConfigValidationError).problems).toEqual([
+      expect.stringMatching(
+        /^AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when NODE_ENV=production/,
+      ),
+      expect.stringMatching(/^AUTH_ISSUER: required/),
+      expect.stringMatching(/^AUTH_AUDIENCE: required/),
+    ]);
+  });
+
+  it('should refuse a secret and a JWKS URL together, a short secret and a bad URL', () => {
+    expect(() =>
+      loadConfig({ AUTH_ENABLED: 'true', ...AUTH, AUTH_JWKS_URL: 'https://a.example.com/jwks' }),
+    ).toThrow(/AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'ftp://keys' })).toThrow(/AUTH_JWKS_URL: expected/);
+    expect(() => loadConfig({ AUTH_CLOCK_TOLERANCE_S: '-1' })).toThrow(/AUTH_CLOCK_TOLERANCE_S/);
+  });
+
+  it('should accept a JWKS URL instead of a secret', () => {
+    const config = loadConfig({
+      AUTH_ENABLED: 'true',
+      AUTH_ISSUER: AUTH.AUTH_ISSUER,
+      AUTH_AUDIENCE: AUTH.AUTH_AUDIENCE,
+      AUTH_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+    });
+    expect(config.auth).toMatchObject({ enabled: true, jwtSecret: undefined });
+  });
+});
+
+describe('PAYMENTS_ENABLED', () => {
+  it('should be off by default everywhere, and on when set', () => {
+    expect(loadConfig({}).payments.enabled).toBe(false);
+    expect(loadConfig({ PAYMENTS_ENABLED: 'true' }).payments.enabled).toBe(true);
+    expect(() => loadConfig({ PAYMENTS_ENABLED: 'sure' })).toThrow(/PAYMENTS_ENABLED/);
   });
 });
 

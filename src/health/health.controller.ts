@@ -7,7 +7,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
+import { PublicRoute } from '../auth';
 import { ErrorEnvelope } from '../common/errors/error-envelope';
+import { HEALTH_TOKEN_SCHEME } from './auth/health-token.guard';
 import { HealthTokenGuard } from './auth/health-token.guard';
 import { HealthInfoDto } from './dto/health-info.dto';
 import { HealthStatusDto } from './dto/health-status.dto';
@@ -16,8 +18,12 @@ import { ReadinessDto } from './dto/readiness.dto';
 import { ReadinessService } from './readiness/readiness.service';
 import { HealthStatusService } from './status/health-status.service';
 
-/** Outside the /api prefix (see app.setup.ts), logged at debug only, never rate-limited. */
+/**
+ * Outside the /api prefix (see app.setup.ts), logged at debug only, never rate-limited, and never
+ * behind the API's authentication (probes carry no token; the status page has HEALTH_TOKEN).
+ */
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -52,7 +58,7 @@ export class HealthController {
 
   @Get('status')
   @UseGuards(HealthTokenGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(HEALTH_TOKEN_SCHEME)
   @ApiOkResponse({ type: HealthStatusDto })
   @ApiUnauthorizedResponse({ type: ErrorEnvelope, description: 'HEALTH_TOKEN is set and missing' })
   status(): HealthStatusDto {

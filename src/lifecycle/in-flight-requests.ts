@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redactUrl } from '../common/logging/redact-url';
 
 export interface InFlightRequest {
   method: string;
@@ -34,7 +35,8 @@ export class InFlightRequests {
   track(req: IncomingMessage, res: ServerResponse): void {
     this.open.set(res, {
       method: req.method ?? 'GET',
-      url: req.url ?? '/',
+      // Logged if the request is cut at shutdown: never with a token in its query.
+      url: redactUrl(req.url ?? '/'),
       route: undefined,
       startedAt: Date.now(),
     });

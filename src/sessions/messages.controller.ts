@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
+import { ApiAuthenticated } from '../auth';
 import { ApiErrorResponses } from './api-error-responses.decorator';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { ListMessagesQuery } from './dto/list-messages.query';
@@ -18,6 +19,7 @@ import { CurrentPrincipal } from './principal/current-principal.decorator';
 import type { Principal } from './principal/principal';
 
 @ApiTags('messages')
+@ApiAuthenticated()
 @Controller('sessions/:id/messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}

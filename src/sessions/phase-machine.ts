@@ -15,18 +15,36 @@ const NEXT_PHASES: Readonly<Record<SessionPhase, readonly SessionPhase[]>> = {
   [SessionPhase.ITERATE]: [SessionPhase.PLAN],
 };
 
-export function allowedNextPhases(from: SessionPhase): readonly SessionPhase[] {
-  return NEXT_PHASES[from];
-}
-
-export function canTransition(from: SessionPhase, to: SessionPhase): boolean {
-  return NEXT_PHASES[from].includes(to);
-}
-
 /**
- * The phases from which `to` may be entered: the `phase = ANY(...)` guard of the one conditional
- * UPDATE that changes a phase, so the check and the write cannot race.
+ * Without payments (PAYMENTS_ENABLED off) RENDER leads straight to COMPLETE and nothing leads to
+ * PAYMENT. A session already in PAYMENT (from a time payments were on) may still go to COMPLETE.
  */
-export function phasesLeadingTo(to: SessionPhase): SessionPhase[] {
-  return SESSION_PHASES.filter((from) => canTransition(from, to));
+const WITHOUT_PAYMENTS: Readonly<Record<SessionPhase, readonly SessionPhase[]>> = {
+  ...NEXT_PHASES,
+  [SessionPhase.RENDER]: [SessionPhase.COMPLETE, SessionPhase.PLAN],
+};
+
+/** The transitions in force, with or without the PAYMENT phase. */
+export class PhaseMachine {
+  private readonly next: Readonly<Record<SessionPhase, readonly SessionPhase[]>>;
+
+  constructor(readonly paymentsEnabled: boolean) {
+    this.next = paymentsEnabled ? NEXT_PHASES : WITHOUT_PAYMENTS;
+  }
+
+  allowedNextPhases(from: SessionPhase): readonly SessionPhase[] {
+    return this.next[from];
+  }
+
+  canTransition(from: SessionPhase, to: SessionPhase): boolean {
+    return this.next[from].includes(to);
+  }
+
+  /**
+   * The phases from which `to` may be entered: the `phase = ANY(...)` guard of the one
+   * conditional UPDATE that changes a phase, so the check and the write cannot race.
+   */
+  phasesLeadingTo(to: SessionPhase): SessionPhase[] {
+    return SESSION_PHASES.filter((from) => this.canTransition(from, to));
+  }
 }

@@ -21,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
+import { ApiAuthenticated } from '../auth';
 import { ApiErrorResponses } from './api-error-responses.decorator';
 import { ChangePhaseDto } from './dto/change-phase.dto';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -56,6 +57,7 @@ const ETAG_HEADER = {
 };
 
 @ApiTags('sessions')
+@ApiAuthenticated()
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
@@ -152,8 +154,10 @@ export class SessionsController {
   @ApiOperation({
     summary: 'Move the session to another phase',
     description:
-      'INTAKE → CHECKLIST → PLAN → RENDER → PAYMENT → COMPLETE → ITERATE → PLAN, plus one step ' +
-      'back from CHECKLIST, PLAN and RENDER. Anything else is a 409 listing the allowed phases.',
+      'INTAKE → CHECKLIST → PLAN → RENDER → COMPLETE → ITERATE → PLAN, plus one step back from ' +
+      'CHECKLIST, PLAN and RENDER. With PAYMENTS_ENABLED, RENDER → PAYMENT → COMPLETE instead; ' +
+      'without it a move to PAYMENT is a 409 PAYMENTS_DISABLED. Anything else is a 409 listing ' +
+      'the allowed phases.',
   })
   @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
   @ApiErrorResponses(400, 404, 409)

@@ -15,8 +15,10 @@ import { VersionMismatchException } from './exceptions/version-mismatch.exceptio
 import { type Idempotent, IdempotentWrites } from './idempotency/idempotent-writes';
 import type { IfMatch } from './if-match';
 import { decodeSessionCursor, encodeSessionCursor } from './pagination/session-cursor';
-import { allowedNextPhases } from './phase-machine';
+import { PaymentsDisabledException } from './exceptions/payments-disabled.exception';
+import { PhaseMachine } from './phase-machine';
 import type { Principal } from './principal/principal';
+import { SessionPhase } from './session-phase';
 import { toSessionDto } from './session.mapper';
 import { queryRows, type SqlStatement } from '../database/query-rows';
 import {
@@ -41,6 +43,7 @@ export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotent: IdempotentWrites,
+    private readonly phases: PhaseMachine,
   ) {}
 
   /**
@@ -130,16 +133,20 @@ export class SessionsService {
     return toSessionDto(row);
   }
 
-  /** One conditional UPDATE (see changePhaseStatement); a refused move is told from a 404 after. */
+  /**
+   * One conditional UPDATE (see changePhaseStatement); a refused move is told from a 404 after.
+   * Without payments nothing leads to PAYMENT, so such a move is refused the same way, by name.
+   */
   async changePhase(principal: Principal, id: string, dto: ChangePhaseDto): Promise<SessionDto> {
-    const [row] = await this.rows(changePhaseStatement(principal.ownerId, id, dto.phase));
+    const from = this.phases.phasesLeadingTo(dto.phase);
+    const [row] = await this.rows(changePhaseStatement(principal.ownerId, id, dto.phase, from));
     if (row === undefined) {
       const current = await this.currentState(principal, id);
-      throw new IllegalPhaseTransitionException(
-        current.phase,
-        dto.phase,
-        allowedNextPhases(current.phase),
-      );
+      const allowed = this.phases.allowedNextPhases(current.phase);
+      if (dto.phase === SessionPhase.PAYMENT && !this.phases.paymentsEnabled) {
+        throw new PaymentsDisabledException(current.phase, allowed);
+      }
+      throw new IllegalPhaseTransitionException(current.phase, dto.phase, allowed);
     }
     return toSessionDto(row);
   }

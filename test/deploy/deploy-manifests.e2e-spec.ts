@@ -265,7 +265,13 @@ describe('Compose file and HAProxy (deploy/docker-compose.yml, deploy/haproxy.cf
 
 describe('Dockerfile', () => {
   const dockerfile = readRepoFile('Dockerfile');
-  const config = loadConfig({ NODE_ENV: 'production', ...SECRETS });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    ...SECRETS,
+    AUTH_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://auth.example.com/',
+    AUTH_AUDIENCE: 'renovation-api',
+  });
 
   it('should start node directly (exec form), so SIGTERM reaches the app as PID 1', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));

@@ -5,6 +5,7 @@ import {
 } from '../support/fake-gemini-server';
 import { ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
+import { TEST_AUTH } from '../support/tokens';
 
 const FATAL = 60;
 
@@ -32,6 +33,7 @@ describe('the model check at startup (production)', () => {
       DATABASE_URL: testDatabaseUrl(),
       DB_MIGRATIONS_RUN: 'true',
       HEALTH_TOKEN: 'a-long-enough-health-token',
+      ...TEST_AUTH,
       PORT: '0',
       GEMINI_BASE_URL: fake.baseUrl,
       AGENT_MODEL: FAKE_GEMINI_MODEL,

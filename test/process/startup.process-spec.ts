@@ -7,6 +7,7 @@ import { blackHole, freePort } from '../support/ports';
 import { createScratchDatabase } from '../support/scratch-database';
 import { type LogLine, ServerProcess, stopStartedServers } from '../support/server-process';
 import { testDatabaseUrl } from '../support/test-app';
+import { TEST_AUTH } from '../support/tokens';
 
 const FATAL = 60;
 
@@ -171,6 +172,7 @@ describe('startup sequence (process)', () => {
         NODE_ENV: 'production',
         DATABASE_URL: scratch.url,
         HEALTH_TOKEN: 'a-long-enough-health-token',
+        ...TEST_AUTH,
       });
       const names = MIGRATIONS.map((migration) => migration.name);
       expect(names.length).toBeGreaterThan(0);

@@ -389,7 +389,8 @@ describe('sessions (e2e)', () => {
     it('should walk the whole machine, including the steps back and the ITERATE loop', async () => {
       const created = await createSession();
       const path = ['CHECKLIST', 'INTAKE', 'CHECKLIST', 'PLAN', 'CHECKLIST', 'PLAN', 'RENDER'];
-      const rest = ['PLAN', 'RENDER', 'PAYMENT', 'COMPLETE', 'ITERATE', 'PLAN'];
+      // Without PAYMENTS_ENABLED (the default), RENDER leads straight to COMPLETE.
+      const rest = ['PLAN', 'RENDER', 'COMPLETE', 'ITERATE', 'PLAN'];
       await moveTo(created.id, ...path, ...rest);
       const response = await request(suite.server).get(`/api/sessions/${created.id}`).expect(200);
       expect(response.body).toMatchObject({
@@ -413,7 +414,7 @@ describe('sessions (e2e)', () => {
       await moveTo(created.id, 'CHECKLIST', 'PLAN');
       const response = await request(suite.server)
         .post(`/api/sessions/${created.id}/phase`)
-        .send({ phase: 'PAYMENT' })
+        .send({ phase: 'COMPLETE' })
         .expect(409);
       expect(response.body).toMatchObject({
         ...ENVELOPE,
@@ -421,7 +422,7 @@ describe('sessions (e2e)', () => {
         details: [
           {
             currentPhase: 'PLAN',
-            requestedPhase: 'PAYMENT',
+            requestedPhase: 'COMPLETE',
             allowedNextPhases: ['RENDER', 'CHECKLIST'],
           },
         ],

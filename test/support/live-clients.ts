@@ -45,13 +45,19 @@ export class LiveSocket {
     });
   }
 
-  static async connect(baseUrl: string, headers: Record<string, string> = {}): Promise<LiveSocket> {
+  /** `auth`: the handshake's auth payload, e.g. `{ token }` (the bearer JWT with AUTH_ENABLED). */
+  static async connect(
+    baseUrl: string,
+    headers: Record<string, string> = {},
+    auth?: Record<string, unknown>,
+  ): Promise<LiveSocket> {
     const socket = io(baseUrl, {
       path: '/socket.io',
       transports: ['websocket'],
       reconnection: false,
       extraHeaders: headers,
       timeout: 5000,
+      ...(auth === undefined ? {} : { auth }),
     });
     const live = new LiveSocket(socket);
     await new Promise<void>((resolve, reject) => {

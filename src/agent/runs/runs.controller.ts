@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticated } from '../../auth';
 import {
   ApiErrorResponses,
   CurrentPrincipal,
@@ -11,6 +12,7 @@ import { RunParams } from './dto/run-params';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
+@ApiAuthenticated()
 @Controller('sessions/:id/runs')
 export class RunsController {
   constructor(private readonly runs: RunsService) {}

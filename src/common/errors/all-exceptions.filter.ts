@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
 import type { ErrorEnvelope } from './error-envelope';
 import { describeError, toErrorEnvelope } from './error-envelope.factory';
+import { redactUrl } from '../logging/redact-url';
 import { isProbePath } from '../logging/logger-options';
 
 /**
@@ -41,7 +42,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (final.status >= 500 && !deliberateProbeAnswer) {
       this.logger.error(
         { err: exception, requestId },
-        `${request.method} ${request.originalUrl} failed`,
+        `${request.method} ${redactUrl(request.originalUrl)} failed`,
       );
     }
     if (response.headersSent) {

@@ -4,6 +4,7 @@ import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
 import { routeLabel, UNMATCHED_ROUTE } from '../http/route-label';
 import { serializeError } from './error-serializer';
+import { redactUrl } from './redact-url';
 import { requestIdFor } from './request-id';
 
 /** Probes and scrapes would drown the request log: they log at debug only. */
@@ -21,7 +22,7 @@ export function isProbePath(url: string | undefined): boolean {
 /** The route template for the message, or the URL when no handler matched (a 404). */
 function routeOrUrl(req: IncomingMessage): string | undefined {
   const route = routeLabel(req);
-  return route === UNMATCHED_ROUTE ? req.url : route;
+  return route === UNMATCHED_ROUTE ? redactUrl(req.url) : route;
 }
 
 /**
@@ -52,13 +53,14 @@ export function loggerOptions(app: AppConfig['app']): Params {
       },
       customSuccessMessage: (req, res, responseTime) =>
         `${req.method} ${routeOrUrl(req)} ${res.statusCode} ${Math.round(responseTime)}ms`,
-      customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode} failed`,
+      customErrorMessage: (req, res) =>
+        `${req.method} ${redactUrl(req.url)} ${res.statusCode} failed`,
       customProps: (req) => ({ route: routeLabel(req) }),
       serializers: {
-        req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+        req: (req: { id: unknown; method: unknown; url: string | undefined }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
         }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
         // Never a SQL statement's parameters or a user's text (error-serializer.ts).

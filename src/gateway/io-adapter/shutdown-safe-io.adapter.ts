@@ -1,5 +1,6 @@
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { ServerOptions } from 'socket.io';
+import { originAllowed } from './allowed-origin';
 
 /** The server type of the socket.io copy @nestjs/platform-socket.io creates servers with. */
 type IoServer = Parameters<IoAdapter['close']>[0];
@@ -23,7 +24,19 @@ export class ShutdownSafeIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): IoServer {
     const cors = this.corsOrigins === undefined ? {} : { cors: { origin: this.corsOrigins } };
-    return super.createIOServer(port, { ...options, ...cors }) as IoServer;
+    // `cors` covers polling only: a websocket upgrade is checked here (see allowed-origin.ts).
+    const allowRequest: ServerOptions['allowRequest'] = (request, callback) => {
+      if (!originAllowed(request.headers.origin, this.corsOrigins)) {
+        callback('origin not allowed', false);
+        return;
+      }
+      if (options?.allowRequest) {
+        options.allowRequest(request, callback);
+      } else {
+        callback(null, true);
+      }
+    };
+    return super.createIOServer(port, { ...options, ...cors, allowRequest }) as IoServer;
   }
 
   override close(server: IoServer): Promise<void> {

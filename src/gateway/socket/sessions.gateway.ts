@@ -21,6 +21,7 @@ import {
   SessionsService,
 } from '../../sessions';
 import { CreateMessagePayload } from './dto/create-message.payload';
+import { handshakeToken, refusedHandshake } from './handshake-principal';
 import { JoinSessionPayload } from './dto/join-session.payload';
 import { LeaveSessionPayload } from './dto/leave-session.payload';
 // Type-only imports on purpose: parameter types emit `Object` as design metadata, so the global
@@ -58,16 +59,22 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   afterInit(server: GatewayServer): void {
     this.connections.attach(server);
     this.rooms.attach(server);
-    // The principal is resolved once, from the handshake; a failure refuses the connection
-    // (the client gets connect_error) rather than letting an anonymous socket in.
+    // The principal is resolved once, from the handshake (a bearer Authorization header, or
+    // `auth: { token }`), before the connection is accepted; a failure refuses it (the client
+    // gets connect_error with the error envelope) rather than letting an anonymous socket in.
     server.use((socket, next) => {
-      try {
-        socket.data.principal = this.principals.resolve(socket.handshake.headers);
-        next();
-      } catch (error) {
-        next(error instanceof Error ? error : new Error('unauthorized'));
-      }
+      this.admit(socket).then(
+        () => next(),
+        (error: unknown) => next(refusedHandshake(error)),
+      );
     });
+  }
+
+  private async admit(socket: GatewaySocket): Promise<void> {
+    socket.data.principal = await this.principals.resolve(
+      socket.handshake.headers,
+      handshakeToken(socket.handshake.auth),
+    );
   }
 
   handleConnection(socket: GatewaySocket): void {
@@ -116,6 +123,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
   }
 
+  /**
+   * Leaving is always done (a room of one's own socket is harmless to leave), but acked as a 404
+   * for a session that is not this owner's, as on every other route and event.
+   */
   @SubscribeMessage('session:leave')
   async leave(
     @ConnectedSocket() socket: GatewaySocket,
@@ -123,6 +134,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   ): Promise<{ left: true }> {
     const { sessionId } = await validatePayload(LeaveSessionPayload, payload);
     await this.rooms.leave(socket, sessionId);
+    await this.sessions.findOne(socket.data.principal, sessionId);
     return { left: true };
   }
 

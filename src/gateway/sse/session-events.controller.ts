@@ -1,25 +1,25 @@
-import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
+import { AccessTokenQuery, ApiAuthenticated } from '../../auth';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
-import { PrincipalResolver, SessionIdParams } from '../../sessions';
+import { CurrentPrincipal, type Principal, SessionIdParams } from '../../sessions';
 import { SessionEventsQuery } from './dto/session-events.query';
 import { resumeAfter } from './last-event-id';
 import { SessionEventsService } from './session-events.service';
 
 @ApiTags('live')
+@ApiAuthenticated()
 @Controller('sessions/:id/events')
 export class SessionEventsController {
-  constructor(
-    private readonly principals: PrincipalResolver,
-    private readonly sessionEvents: SessionEventsService,
-  ) {}
+  constructor(private readonly sessionEvents: SessionEventsService) {}
 
   /**
    * A raw response rather than @Sse(): Nest never completes an @Sse observable on shutdown
    * (nestjs/nest#9517), and the stream must be ended by our drain, with a last `shutdown` event.
    */
   @Get()
+  @AccessTokenQuery()
   @ApiOperation({
     summary: 'Live events of a session (Server-Sent Events)',
     description:
@@ -45,14 +45,14 @@ export class SessionEventsController {
   })
   @ApiResponse({ status: 503, type: ErrorEnvelope, description: 'Draining (SERVER_DRAINING)' })
   events(
-    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
     @Param() params: SessionIdParams,
     @Query() query: SessionEventsQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Promise<void> {
     return this.sessionEvents.open(
-      this.principals.resolve(req.headers),
+      principal,
       params.id,
       resumeAfter(lastEventId, query.after),
       res,

@@ -9,6 +9,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
 
+/** The OpenAPI security scheme of HEALTH_TOKEN (declared in app.setup.ts). */
+export const HEALTH_TOKEN_SCHEME = 'health-token';
+
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** True when `header` is exactly `Bearer <token>`, compared in constant time. */

@@ -62,6 +62,18 @@ export class FeaturesDto {
 
   @ApiProperty({ example: true, description: 'Pending migrations run at boot (DB_MIGRATIONS_RUN)' })
   migrationsRun!: boolean;
+
+  @ApiProperty({
+    example: true,
+    description: 'API routes need a bearer JWT (AUTH_ENABLED); otherwise all act as LOCAL_OWNER_ID',
+  })
+  auth!: boolean;
+
+  @ApiProperty({
+    example: false,
+    description: 'Sessions pass through the PAYMENT phase (PAYMENTS_ENABLED)',
+  })
+  payments!: boolean;
 }
 
 /** `GET /health/status`: what an operator wants to see at a glance. Behind HEALTH_TOKEN. */

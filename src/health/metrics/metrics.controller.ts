@@ -2,18 +2,20 @@ import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
+import { PublicRoute } from '../../auth';
 import { ErrorEnvelope } from '../../common/errors/error-envelope';
-import { HealthTokenGuard } from '../auth/health-token.guard';
+import { HEALTH_TOKEN_SCHEME, HealthTokenGuard } from '../auth/health-token.guard';
 
 /** Prometheus scrape endpoint, outside the /api prefix; behind HEALTH_TOKEN when it is set. */
 @ApiTags('health')
+@PublicRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
 
   @Get()
   @UseGuards(HealthTokenGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(HEALTH_TOKEN_SCHEME)
   // The scrape is text/plain; its 401 is the JSON envelope like every error, so no @ApiProduces.
   @ApiOkResponse({
     description: 'Prometheus text exposition format 0.0.4',

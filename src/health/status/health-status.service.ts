@@ -16,7 +16,10 @@ const toMb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) /
 /** Reads state the process already holds; never does I/O, so it answers during an outage too. */
 @Injectable()
 export class HealthStatusService {
-  private readonly config: Pick<AppConfig, 'app' | 'db' | 'docs' | 'health' | 'agent'>;
+  private readonly config: Pick<
+    AppConfig,
+    'app' | 'db' | 'docs' | 'health' | 'agent' | 'auth' | 'payments'
+  >;
 
   constructor(
     config: ConfigService<AppConfig, true>,
@@ -34,6 +37,8 @@ export class HealthStatusService {
       docs: config.getOrThrow('docs', { infer: true }),
       health: config.getOrThrow('health', { infer: true }),
       agent: config.getOrThrow('agent', { infer: true }),
+      auth: config.getOrThrow('auth', { infer: true }),
+      payments: config.getOrThrow('payments', { infer: true }),
     };
   }
 
@@ -80,6 +85,8 @@ export class HealthStatusService {
         docs: this.config.docs.enabled,
         healthToken: this.config.health.token !== undefined,
         migrationsRun: this.config.db.migrationsRun,
+        auth: this.config.auth.enabled,
+        payments: this.config.payments.enabled,
       },
     };
   }

@@ -12,11 +12,17 @@ function postgres(versionNum: number): DataSource {
 const DATABASE_URL = 'postgres://u:p@db:5432/app';
 const loadConfig = (env: Record<string, string>): AppConfig =>
   toAppConfig(loadEnv(env), '0.0.0', DATABASE_URL);
+const AUTH = {
+  AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+  AUTH_ISSUER: 'https://auth.example.com/',
+  AUTH_AUDIENCE: 'renovation-api',
+};
 const production = (env: Record<string, string> = {}) =>
   loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL,
     HEALTH_TOKEN: 'a-long-enough-secret-token',
+    ...AUTH,
     ...env,
   });
 
@@ -45,6 +51,29 @@ describe('checkEnvironment', () => {
       expect.stringMatching(/Swagger UI is enabled in production/),
       expect.stringMatching(/LOG_LEVEL=debug/),
     ]);
+  });
+
+  it.each(['production', 'staging'])(
+    'should warn at every start of %s with AUTH_ENABLED=false',
+    async (environment) => {
+      const report = await checkEnvironment(
+        loadConfig({
+          NODE_ENV: environment,
+          DATABASE_URL,
+          AUTH_ENABLED: 'false',
+          HEALTH_TOKEN: 'a-long-enough-secret-token',
+        }),
+        postgres(150020),
+      );
+      expect(report.warnings).toEqual([
+        expect.stringMatching(new RegExp(`AUTH_ENABLED=false in ${environment}`)),
+      ]);
+    },
+  );
+
+  it('should not warn about authentication off in development', async () => {
+    const report = await checkEnvironment(loadConfig({}), postgres(150020));
+    expect(report.warnings).toEqual([]);
   });
 
   it('should pass a well-configured production quietly', async () => {

@@ -37,6 +37,11 @@ export async function checkEnvironment(
     );
   }
   if (deployed) {
+    if (!config.auth.enabled) {
+      warnings.push(
+        `AUTH_ENABLED=false in ${config.app.env}: no authentication, every caller acts as LOCAL_OWNER_ID and sees every session of it`,
+      );
+    }
     if (config.docs.enabled) {
       warnings.push(`Swagger UI is enabled in ${config.app.env} (SWAGGER_ENABLED=true)`);
     }

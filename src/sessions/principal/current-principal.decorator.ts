@@ -5,6 +5,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { type AuthenticatedRequest, PRINCIPAL_KEY } from './authentication.guard';
 import { type Principal, PrincipalResolver } from './principal';
 
 /** Hands the raw request to the pipe below (a param decorator itself cannot inject anything). */
@@ -13,13 +14,19 @@ const RawRequest = createParamDecorator(
     context.switchToHttp().getRequest<IncomingMessage>(),
 );
 
-/** Resolves the request's principal through the injectable PrincipalResolver (overridable in tests). */
+/**
+ * The principal AuthenticationGuard resolved for this request; resolved here if no guard did
+ * (fails closed: a route that somehow escaped the guard still authenticates).
+ */
 @Injectable()
-export class ResolvePrincipalPipe implements PipeTransform<IncomingMessage, Principal> {
+export class ResolvePrincipalPipe implements PipeTransform<
+  AuthenticatedRequest,
+  Promise<Principal>
+> {
   constructor(private readonly resolver: PrincipalResolver) {}
 
-  transform(request: IncomingMessage): Principal {
-    return this.resolver.resolve(request.headers);
+  async transform(request: AuthenticatedRequest): Promise<Principal> {
+    return request[PRINCIPAL_KEY] ?? (await this.resolver.resolve(request.headers));
   }
 }
 

@@ -1,7 +1,6 @@
 import type { CreateSessionDto } from '../dto/create-session.dto';
 import type { UpdateSessionDto } from '../dto/update-session.dto';
 import type { SessionCursor } from '../pagination/session-cursor';
-import { phasesLeadingTo } from '../phase-machine';
 import type { SessionPhase } from '../session-phase';
 import type { SqlStatement } from '../../database/query-rows';
 import {
@@ -181,6 +180,7 @@ export function changePhaseStatement(
   ownerId: string,
   id: string,
   to: SessionPhase,
+  from: readonly SessionPhase[],
 ): SqlStatement<SessionRow> {
   return {
     sql: writeWithEventSql({
@@ -195,7 +195,7 @@ export function changePhaseStatement(
         previousPhase: `${WRITTEN}.previous_phase`,
       },
     }),
-    parameters: [id, ownerId, to, phasesLeadingTo(to)],
+    parameters: [id, ownerId, to, from],
   };
 }
 

@@ -1,3 +1,5 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IntegerQueryField } from '../../../common/openapi/integer-query-field.decorator';
 
 export class SessionEventsQuery {
@@ -10,4 +12,17 @@ export class SessionEventsQuery {
       'set Last-Event-ID on its first request). The Last-Event-ID header wins when both are sent.',
   })
   after?: number;
+
+  // snake_case as RFC 6750 §2.3 names it; read by AuthenticationGuard, declared so that the
+  // whitelisting ValidationPipe accepts it.
+  @ApiPropertyOptional({
+    name: 'access_token',
+    description:
+      'The bearer token, for a browser EventSource that cannot set Authorization (when ' +
+      'AUTH_ENABLED). The Authorization header wins when both are sent. Never logged.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(8192)
+  access_token?: string;
 }
