@@ -32,7 +32,20 @@ export interface AppConfig {
   /** Until authentication exists, every request acts as this one local owner. */
   principal: { localOwnerId: string };
   /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
-  gateway: { sseHeartbeatMs: number };
+  gateway: {
+    sseHeartbeatMs: number;
+    /** Missed messages per join ack or SSE response; a client pages for the rest. */
+    resumeMaxMessages: number;
+    /** An SSE client with more than this queued beyond its catch-up is cut. */
+    sseMaxBufferedBytes: number;
+    /** Caps on live connections, per instance and per principal (ownerId). */
+    caps: {
+      sseStreams: number;
+      sseStreamsPerPrincipal: number;
+      sockets: number;
+      socketsPerPrincipal: number;
+    };
+  };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
   cors: { origins: '*' | string[] | undefined };
   /** The assistant (src/agent/): which model answers, and how runs are bounded. */
@@ -100,7 +113,17 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
     docs: { enabled: env.SWAGGER_ENABLED ?? !isDeployed(env.NODE_ENV) },
     health: { token: env.HEALTH_TOKEN },
     principal: { localOwnerId: env.LOCAL_OWNER_ID },
-    gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
+    gateway: {
+      sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+      resumeMaxMessages: env.RESUME_MAX_MESSAGES,
+      sseMaxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES,
+      caps: {
+        sseStreams: env.SSE_MAX_STREAMS,
+        sseStreamsPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL,
+        sockets: env.SOCKET_IO_MAX_CONNECTIONS,
+        socketsPerPrincipal: env.SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL,
+      },
+    },
     cors: { origins: env.CORS_ORIGINS },
     agent: agentSection(env),
     shutdown: shutdownSection(env),
