@@ -32,9 +32,9 @@ describe('gateway connection caps (e2e)', () => {
     app = await createTestApp({
       listen: true,
       env: {
-        SSE_MAX_STREAMS_PER_PRINCIPAL: String(PER_PRINCIPAL),
+        SSE_MAX_PER_PRINCIPAL: String(PER_PRINCIPAL),
         SSE_MAX_STREAMS: String(TOTAL),
-        SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL: String(PER_PRINCIPAL),
+        SOCKET_IO_MAX_PER_PRINCIPAL: String(PER_PRINCIPAL),
         SOCKET_IO_MAX_CONNECTIONS: String(TOTAL),
       },
       ownerOf: (headers) =>

@@ -63,8 +63,8 @@ describe('gateway resume bounds (e2e)', () => {
       env: {
         RESUME_MAX_MESSAGES: String(RESUME_MAX),
         SSE_MAX_BUFFERED_BYTES: String(MAX_BUFFERED),
-        SSE_MAX_STREAMS_PER_PRINCIPAL: '50',
-        SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL: '50',
+        SSE_MAX_PER_PRINCIPAL: '50',
+        SOCKET_IO_MAX_PER_PRINCIPAL: '50',
       },
       ownerOf: () => owner,
     });

@@ -41,8 +41,8 @@ describe('gateway (e2e)', () => {
       // Caps well above what one test opens: the cap tests have their own suite.
       env: {
         SSE_HEARTBEAT_MS: '200',
-        SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL: '100',
-        SSE_MAX_STREAMS_PER_PRINCIPAL: '100',
+        SOCKET_IO_MAX_PER_PRINCIPAL: '100',
+        SSE_MAX_PER_PRINCIPAL: '100',
       },
       ownerOf: (headers) =>
         typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,

@@ -119,9 +119,9 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
       sseMaxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES,
       caps: {
         sseStreams: env.SSE_MAX_STREAMS,
-        sseStreamsPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL,
+        sseStreamsPerPrincipal: env.SSE_MAX_PER_PRINCIPAL,
         sockets: env.SOCKET_IO_MAX_CONNECTIONS,
-        socketsPerPrincipal: env.SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL,
+        socketsPerPrincipal: env.SOCKET_IO_MAX_PER_PRINCIPAL,
       },
     },
     cors: { origins: env.CORS_ORIGINS },

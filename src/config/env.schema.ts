@@ -95,9 +95,9 @@ export const envSchema = z.object({
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1048576),
   // Live connections an instance accepts, in total and per principal (ownerId).
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(1000),
-  SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
+  SSE_MAX_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
   SOCKET_IO_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1000),
-  SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
+  SOCKET_IO_MAX_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.
   CORS_ORIGINS: corsOrigins.optional(),
   // The assistant (src/agent/). Runs answer user messages; off in NODE_ENV=test unless set.

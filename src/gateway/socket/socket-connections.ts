@@ -22,7 +22,7 @@ type Middleware = Parameters<GatewayServer['use']>[0];
  * server disconnect (reason `io server disconnect`), which socket.io-client does not retry by
  * itself: the client reconnects after `reconnectInMs`, to whichever replica it is routed to.
  * Once draining, new handshakes are refused, and so are handshakes past the caps
- * (SOCKET_IO_MAX_CONNECTIONS, SOCKET_IO_MAX_CONNECTIONS_PER_PRINCIPAL): connect_error with the
+ * (SOCKET_IO_MAX_CONNECTIONS, SOCKET_IO_MAX_PER_PRINCIPAL): connect_error with the
  * message and, as its `data`, the error envelope plus `retryAfterSeconds`.
  */
 @Injectable()

@@ -17,7 +17,7 @@ import type { SseStream } from './sse-stream';
  * (nestjs/nest#9517), so the drain ends each stream itself: a final `shutdown` event with a
  * jittered `retry:` (the EventSource reconnects after it, with Last-Event-ID, to another replica).
  * Once draining, new streams are refused with 503, and so are streams past the caps
- * (SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_PRINCIPAL).
+ * (SSE_MAX_STREAMS, SSE_MAX_PER_PRINCIPAL).
  */
 @Injectable()
 export class SseConnections implements LongLivedConnectionSource {
