@@ -54,6 +54,9 @@ export class SseConnections implements LongLivedConnectionSource {
     void stream.closed.then(() => {
       this.open.delete(stream);
       slot.release();
+      if (stream.wasCut) {
+        this.logger.warn('SSE stream cut: its client stopped reading (SSE_MAX_BUFFERED_BYTES)');
+      }
     });
     if (this.drainingNow) {
       // Opened while the drain was already under way (it passed the 503 check before): let go now.
