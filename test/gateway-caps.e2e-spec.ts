@@ -4,8 +4,11 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { SocketConnections } from '../src/gateway/socket/socket-connections';
 import { SseConnections } from '../src/gateway/sse/sse-connections';
+import { DataSource } from 'typeorm';
+import type { SseSnapshot } from '../src/gateway/gateway.events';
 import { ENVELOPE } from './support/error-envelope';
-import { eventually, LiveSocket } from './support/live-clients';
+import { eventually, LiveEventSource, LiveSocket } from './support/live-clients';
+import { insertLongConversation, sessionSeqs } from './support/long-conversation';
 import { baseUrl, createTestApp } from './support/test-app';
 
 const PER_PRINCIPAL = 2;
@@ -123,6 +126,30 @@ describe('gateway connection caps (e2e)', () => {
       expect(statuses).toEqual([
         ...Array<number>(PER_PRINCIPAL).fill(200),
         ...Array<number>(10 - PER_PRINCIPAL).fill(503),
+      ]);
+    });
+
+    it('should let an EventSource at its cap page through a long resume, one response a page', async () => {
+      const alice = randomUUID();
+      const sessionId = await createSession(alice);
+      const db = app.get(DataSource);
+      // Three pages of the default RESUME_MAX_MESSAGES (100).
+      await insertLongConversation(db, sessionId, { count: 250, length: 20 });
+      expect((await openStream(alice, sessionId)).response.status).toBe(200);
+      const paging = new LiveEventSource(`${base}/api/sessions/${sessionId}/events?after=0`, {
+        'X-Test-Owner': alice,
+      });
+      open.push(paging);
+      await eventually(
+        () => paging.events<SseSnapshot>('snapshot').some((snapshot) => !snapshot.hasMore),
+        'the last page',
+        20_000,
+      );
+      expect(paging.seqs()).toEqual(await sessionSeqs(db, sessionId));
+      expect(paging.events<SseSnapshot>('snapshot').map((snapshot) => snapshot.hasMore)).toEqual([
+        true,
+        true,
+        false,
       ]);
     });
 

@@ -108,6 +108,10 @@ export class SessionEventsService {
     if (snapshot.data.hasMore) {
       unwatch();
       stream.end({ retry: 0 });
+      // Freed now rather than on 'close': the EventSource asks for the next page at once, and a
+      // client at its cap must not be refused its own next page (an EventSource never retries a
+      // 503).
+      slot.release();
       return;
     }
 
