@@ -518,6 +518,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info', // the "started" line that carries the port is logged at info
     AGENT_PROVIDER: 'offline',
     AGENT_OFFLINE_TOKENS_PER_S: String(TOKENS_PER_S),
+    // Every client here is the one local user: lift the per-user caps on live connections.
+    SOCKET_IO_MAX_PER_PRINCIPAL: '1000',
+    SSE_MAX_PER_PRINCIPAL: '1000',
   };
   const a = ServerProcess.start({
     ...common,

@@ -84,11 +84,13 @@ describe('gateway drain (e2e)', () => {
     expect({ socketsClosed, streamsClosed }).toEqual({ socketsClosed: 3, streamsClosed: 2 });
     expect(registry.counts()).toMatchObject({ 'socket.io': 0, sse: 0 });
     for (const client of sockets) {
+      // The drain is done once the server let go of each socket; the client hears of it a moment
+      // later, the notice first (it was sent before the disconnect, on the same connection).
+      await eventually(() => client.disconnectReason, 'the socket to be disconnected');
+      expect(client.disconnectReason).toBe('io server disconnect');
       const [notice] = client.events<{ reconnectInMs: number }>('server:draining');
       expect(notice?.reconnectInMs).toBeGreaterThanOrEqual(RECONNECT_HINT_MIN_MS);
       expect(notice?.reconnectInMs).toBeLessThanOrEqual(RECONNECT_HINT_MAX_MS);
-      await eventually(() => client.disconnectReason, 'the socket to be disconnected');
-      expect(client.disconnectReason).toBe('io server disconnect');
     }
     expect(await source.waitFor('shutdown')).toEqual({
       reconnectInMs: expect.any(Number) as number,

@@ -38,7 +38,12 @@ describe('gateway (e2e)', () => {
   beforeAll(async () => {
     app = await createTestApp({
       listen: true,
-      env: { SSE_HEARTBEAT_MS: '200' },
+      // Caps well above what one test opens: the cap tests have their own suite.
+      env: {
+        SSE_HEARTBEAT_MS: '200',
+        SOCKET_IO_MAX_PER_PRINCIPAL: '100',
+        SSE_MAX_PER_PRINCIPAL: '100',
+      },
       ownerOf: (headers) =>
         typeof headers['x-test-owner'] === 'string' ? headers['x-test-owner'] : owner,
     });
@@ -91,6 +96,8 @@ describe('gateway (e2e)', () => {
       expect(ack).toEqual({
         session: expect.objectContaining({ id: sessionId, phase: 'INTAKE', ownerId: owner }),
         missed: [],
+        hasMore: false,
+        nextAfter: null,
       });
       const message = await post(sessionId, 'first');
       const live = await client.waitFor('message.created');
@@ -335,6 +342,8 @@ describe('gateway (e2e)', () => {
         session: expect.objectContaining({ id: sessionId }),
         messages: posted.slice(-SNAPSHOT_MESSAGES),
         lastSeq: posted.at(-1)?.seq,
+        hasMore: false,
+        nextAfter: null,
       });
     });
 
@@ -347,6 +356,8 @@ describe('gateway (e2e)', () => {
         session: expect.objectContaining({ id: sessionId }),
         messages: [before],
         lastSeq: before.seq,
+        hasMore: false,
+        nextAfter: null,
       });
       expect(stream.received[0]).toMatchObject({ event: 'snapshot', id: String(before.seq) });
 

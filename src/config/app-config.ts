@@ -49,7 +49,20 @@ export interface AppConfig {
   /** The PAYMENT phase: off until a payment provider exists (RENDER then goes to COMPLETE). */
   payments: { enabled: boolean };
   /** Live updates (src/gateway/). 0 turns the SSE heartbeat off. */
-  gateway: { sseHeartbeatMs: number };
+  gateway: {
+    sseHeartbeatMs: number;
+    /** Missed messages per join ack or SSE response; a client pages for the rest. */
+    resumeMaxMessages: number;
+    /** An SSE client with more than this queued beyond its catch-up is cut. */
+    sseMaxBufferedBytes: number;
+    /** Caps on live connections, per instance and per principal (ownerId). */
+    caps: {
+      sseStreams: number;
+      sseStreamsPerPrincipal: number;
+      sockets: number;
+      socketsPerPrincipal: number;
+    };
+  };
   /** Browser origins allowed cross-origin (REST and socket.io); undefined: same-origin only. */
   cors: { origins: '*' | string[] | undefined };
   /** Writes per principal (per address when anonymous) per minute and replica; 0: no limit. */
@@ -136,7 +149,17 @@ export function toAppConfig(env: RawEnv, version: string, databaseUrl: string): 
       clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_S,
     },
     payments: { enabled: env.PAYMENTS_ENABLED ?? false },
-    gateway: { sseHeartbeatMs: env.SSE_HEARTBEAT_MS },
+    gateway: {
+      sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+      resumeMaxMessages: env.RESUME_MAX_MESSAGES,
+      sseMaxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES,
+      caps: {
+        sseStreams: env.SSE_MAX_STREAMS,
+        sseStreamsPerPrincipal: env.SSE_MAX_PER_PRINCIPAL,
+        sockets: env.SOCKET_IO_MAX_CONNECTIONS,
+        socketsPerPrincipal: env.SOCKET_IO_MAX_PER_PRINCIPAL,
+      },
+    },
     cors: { origins: env.CORS_ORIGINS },
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE },
     http: {

@@ -151,6 +151,15 @@ export const envSchema = z.object({
   PAYMENTS_ENABLED: booleanFlag.optional(),
   // A comment line on every idle SSE stream, so that proxies do not close it as dead.
   SSE_HEARTBEAT_MS: milliseconds('SSE_HEARTBEAT_MS').default(15000),
+  // Missed messages one socket.io join ack or one SSE response carries; the rest is paged.
+  RESUME_MAX_MESSAGES: z.coerce.number().int().min(1).max(1000).default(100),
+  // Bytes an SSE stream may have queued for a client that does not read, beyond its catch-up.
+  SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1048576),
+  // Live connections an instance accepts, in total and per principal (ownerId).
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(1000),
+  SSE_MAX_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
+  SOCKET_IO_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1000),
+  SOCKET_IO_MAX_PER_PRINCIPAL: z.coerce.number().int().min(1).default(10),
   // Browser origins allowed to call the API and socket.io: '*' or a comma-separated list.
   CORS_ORIGINS: corsOrigins.optional(),
   // Writes (REST and socket.io) one principal, or one address when anonymous, may make per

@@ -76,12 +76,51 @@ export interface ServerToClientEvents {
   exception: (error: ErrorEnvelope) => void;
 }
 
+/**
+ * The resume cursor was beyond the session's newest message (a stale id from before a restore, or
+ * another environment's): nothing was resumed from it. Drop what you have and reload; `lastSeq`
+ * is the session's real newest seq, from which live messages continue.
+ */
+export interface ResumeReset {
+  reason: 'unknown_seq';
+  lastSeq: number;
+}
+
 export interface JoinSessionAck {
   session: SessionDto;
-  /** Messages with seq > afterSeq, ascending; empty without afterSeq. */
+  /** Messages with seq > afterSeq, ascending, at most RESUME_MAX_MESSAGES; empty without afterSeq. */
   missed: MessageDto[];
-  /** The assistant's reply streaming now, as far as it has got (absent when none is). */
+  /**
+   * More missed messages follow: the socket was not put in the room (nothing live comes yet).
+   * Join again with afterSeq = nextAfter, or page GET /api/sessions/:id/messages from it first.
+   */
+  hasMore: boolean;
+  /** The seq to continue after when hasMore (the last of `missed`), else null. */
+  nextAfter: number | null;
+  /** The assistant's reply streaming now, as far as it has got (absent when none is, or hasMore). */
   activeRun?: ActiveRunDto;
+  /** Present when afterSeq was beyond the newest message (see ResumeReset). */
+  reset?: ResumeReset;
+}
+
+/**
+ * SSE `snapshot`: first on every response. Resuming (Last-Event-ID or `after`), `messages` is
+ * empty and the missed ones follow as `message.created` frames, at most RESUME_MAX_MESSAGES;
+ * otherwise it holds the newest messages. `lastSeq` is the seq the client has every message up to
+ * once the frames of this response are through.
+ */
+export interface SseSnapshot {
+  session: SessionDto;
+  messages: MessageDto[];
+  lastSeq: number;
+  /** More missed messages follow on the next response: this one ends after its page (`retry: 0`). */
+  hasMore: boolean;
+  /** The seq the next page starts after when hasMore (also the last frame's id), else null. */
+  nextAfter: number | null;
+  /** The reply streaming now, as far as it has got (absent when none is, or hasMore). */
+  activeRun?: ActiveRunDto;
+  /** Present when the resume seq was beyond the newest message (see ResumeReset). */
+  reset?: ResumeReset;
 }
 
 export interface CreateMessageAck {

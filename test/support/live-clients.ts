@@ -68,8 +68,8 @@ export class LiveSocket {
   }
 
   /** Emits with an ack and resolves with the ack's payload. */
-  request<T>(event: string, payload: unknown): Promise<T> {
-    return this.socket.timeout(5000).emitWithAck(event, payload) as Promise<T>;
+  request<T>(event: string, payload: unknown, timeoutMs = 5000): Promise<T> {
+    return this.socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
   }
 
   events<T = unknown>(name: string): T[] {
@@ -147,4 +147,72 @@ export class LiveEventSource {
   close(): void {
     this.source.close();
   }
+}
+
+interface Seq {
+  seq: number;
+}
+
+/** A join ack as far as resuming goes (JoinSessionAck in src/gateway/gateway.events.ts). */
+export interface ResumeAck<M extends Seq = Seq> {
+  missed: M[];
+  hasMore: boolean;
+  nextAfter: number | null;
+}
+
+/**
+ * Resumes `socket` in `sessionId` after `afterSeq` the way docs/live-events.md tells a client to:
+ * while an ack says hasMore, either join again from its nextAfter (`via: 'join'`), or page
+ * GET /api/sessions/:id/messages from there (`via: 'rest'`) and then join from the last seq read.
+ * Returns every message received on the way, in order, and the acks; the socket is live after it.
+ */
+export async function resumeSocket<M extends Seq = Seq>(
+  socket: LiveSocket,
+  sessionId: string,
+  afterSeq: number,
+  via: { kind: 'join' } | { kind: 'rest'; baseUrl: string; headers?: Record<string, string> },
+): Promise<{ messages: M[]; acks: Array<ResumeAck<M>> }> {
+  const messages: M[] = [];
+  const acks: Array<ResumeAck<M>> = [];
+  let cursor = afterSeq;
+  for (;;) {
+    // Pages of long messages to many clients at once can take a while on a loaded machine.
+    const ack = await socket.request<ResumeAck<M>>(
+      'session:join',
+      { sessionId, afterSeq: cursor },
+      30_000,
+    );
+    acks.push(ack);
+    messages.push(...ack.missed);
+    if (!ack.hasMore || ack.nextAfter === null) {
+      return { messages, acks };
+    }
+    cursor = ack.nextAfter;
+    if (via.kind === 'rest') {
+      for (;;) {
+        const page = await getPage<M>(via.baseUrl, sessionId, cursor, via.headers);
+        messages.push(...page.items);
+        cursor = page.items.at(-1)?.seq ?? cursor;
+        if (page.nextAfter === null) {
+          break;
+        }
+      }
+    }
+  }
+}
+
+async function getPage<M>(
+  baseUrl: string,
+  sessionId: string,
+  after: number,
+  headers: Record<string, string> = {},
+): Promise<{ items: M[]; nextAfter: number | null }> {
+  const response = await fetch(
+    `${baseUrl}/api/sessions/${sessionId}/messages?after=${after}&limit=100`,
+    { headers },
+  );
+  if (response.status !== 200) {
+    throw new Error(`GET messages answered ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()) as { items: M[]; nextAfter: number | null };
 }

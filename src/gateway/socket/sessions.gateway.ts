@@ -1,5 +1,7 @@
 import { RunsService } from '../../agent';
 import { Logger, UseFilters, UseGuards } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../../config/app-config';
 import {
   Ack,
   ConnectedSocket,
@@ -12,7 +14,7 @@ import {
 } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { WriteThrottlerGuard } from '../../common/rate-limit/write-throttler.guard';
-import { messagesAfter } from '../fanout/messages-after';
+import { resumePage } from '../fanout/resume-page';
 import type { CreateMessageAck, JoinSessionAck } from '../gateway.events';
 import {
   CreateMessageDto,
@@ -34,6 +36,12 @@ import { WsErrorEnvelopeFilter } from './ws-error-envelope.filter';
 
 type AckCallback<T> = (response: T) => void;
 
+function reply<T>(ack: unknown, response: T): void {
+  if (typeof ack === 'function') {
+    (ack as AckCallback<T>)(response);
+  }
+}
+
 /**
  * The socket.io side of live sessions (path /socket.io): join a session's room (with what was
  * missed since a seq), leave it, and post messages with the same validation and owner scoping as
@@ -46,15 +54,19 @@ type AckCallback<T> = (response: T) => void;
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(SessionsGateway.name);
+  private readonly resumeMax: number;
 
   constructor(
+    config: ConfigService<AppConfig, true>,
     private readonly principals: PrincipalResolver,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
     private readonly rooms: SessionRooms,
     private readonly connections: SocketConnections,
     private readonly runs: RunsService,
-  ) {}
+  ) {
+    this.resumeMax = config.getOrThrow('gateway', { infer: true }).resumeMaxMessages;
+  }
 
   afterInit(server: GatewayServer): void {
     this.connections.attach(server);
@@ -68,6 +80,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         (error: unknown) => next(refusedHandshake(error)),
       );
     });
+    server.use(this.connections.admission());
   }
 
   private async admit(socket: GatewaySocket): Promise<void> {
@@ -87,7 +100,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /**
    * Joins the room before reading, with live events held back, so that an event committed while
-   * the session and the missed messages are read is neither lost nor sent twice.
+   * the session and the missed messages are read is neither lost nor sent twice. A resume carries
+   * at most RESUME_MAX_MESSAGES; when more follow, the socket is taken out of the room again and
+   * the client joins again from `nextAfter`: it goes live only once it has caught up, so it never
+   * holds live messages with a gap below them.
    */
   @SubscribeMessage('session:join')
   async join(
@@ -99,24 +115,39 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const principal = socket.data.principal;
     await this.rooms.beginJoin(socket, sessionId);
     let response: JoinSessionAck;
+    let seenUpTo: number | undefined;
     try {
       const session = await this.sessions.findOne(principal, sessionId);
-      const missed =
+      const page =
         afterSeq === undefined
-          ? []
-          : await messagesAfter(this.messages, principal, sessionId, afterSeq);
+          ? undefined
+          : await resumePage(this.messages, principal, sessionId, afterSeq, this.resumeMax);
+      if (page?.kind === 'page' && page.hasMore) {
+        await this.rooms.abortJoin(socket, sessionId);
+        reply(ack, { session, missed: page.missed, hasMore: true, nextAfter: page.nextAfter });
+        return;
+      }
       // Read after the room was joined: a delta committed meanwhile is held, and a client drops
       // what it already has by offset.
       const activeRun = await this.runs.active(principal, sessionId);
-      response = { session, missed, ...(activeRun === null ? {} : { activeRun }) };
+      response = {
+        session,
+        missed: page?.kind === 'page' ? page.missed : [],
+        hasMore: false,
+        nextAfter: null,
+        ...(activeRun === null ? {} : { activeRun }),
+        ...(page?.kind === 'unknown_seq'
+          ? { reset: { reason: page.kind, lastSeq: page.lastSeq } }
+          : {}),
+      };
+      seenUpTo =
+        page?.kind === 'unknown_seq' ? page.lastSeq : (response.missed.at(-1)?.seq ?? afterSeq);
     } catch (error) {
       await this.rooms.abortJoin(socket, sessionId);
       throw error;
     }
-    if (typeof ack === 'function') {
-      (ack as AckCallback<JoinSessionAck>)(response);
-    }
-    this.rooms.completeJoin(socket, sessionId, response.missed.at(-1)?.seq ?? afterSeq);
+    reply(ack, response);
+    this.rooms.completeJoin(socket, sessionId, seenUpTo);
     if (socket.disconnected) {
       // It left while the join was reading: handleDisconnect ran before the room was ours to drop.
       this.rooms.disconnected(socket.id);

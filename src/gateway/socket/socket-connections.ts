@@ -1,4 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../../config/app-config';
+import { ConnectionCaps } from '../caps/connection-caps';
+import { LiveCapacityException } from '../caps/live-capacity.exception';
 import {
   LongLivedConnections,
   type LongLivedConnectionSource,
@@ -7,6 +11,9 @@ import { drainInBatches } from '../drain/drain-in-batches';
 import { RECONNECT_HINT_MAX_MS, RECONNECT_HINT_MIN_MS } from '../drain/drain-timing';
 import { jittered } from '../drain/jitter';
 import type { GatewayServer, GatewaySocket } from './gateway-socket';
+import { toWsErrorEnvelope } from './ws-error-envelope';
+
+type Middleware = Parameters<GatewayServer['use']>[0];
 
 /**
  * The socket.io clients of this instance, as one kind in the long-lived connection registry:
@@ -14,7 +21,9 @@ import type { GatewayServer, GatewaySocket } from './gateway-socket';
  * with a jittered reconnect hint, then is disconnected in jittered batches. The disconnect is a
  * server disconnect (reason `io server disconnect`), which socket.io-client does not retry by
  * itself: the client reconnects after `reconnectInMs`, to whichever replica it is routed to.
- * Once draining, new handshakes are refused.
+ * Once draining, new handshakes are refused, and so are handshakes past the caps
+ * (SOCKET_IO_MAX_CONNECTIONS, SOCKET_IO_MAX_PER_PRINCIPAL): connect_error with the
+ * message and, as its `data`, the error envelope plus `retryAfterSeconds`.
  */
 @Injectable()
 export class SocketConnections implements LongLivedConnectionSource {
@@ -22,9 +31,15 @@ export class SocketConnections implements LongLivedConnectionSource {
   private readonly logger = new Logger(SocketConnections.name);
   private server: GatewayServer | undefined;
   private draining = false;
+  private readonly caps: ConnectionCaps;
 
-  constructor(registry: LongLivedConnections) {
+  constructor(registry: LongLivedConnections, config: ConfigService<AppConfig, true>) {
     registry.register(this);
+    const { caps } = config.getOrThrow('gateway', { infer: true });
+    this.caps = new ConnectionCaps('socket.io', {
+      total: caps.sockets,
+      perPrincipal: caps.socketsPerPrincipal,
+    });
   }
 
   attach(server: GatewayServer): void {
@@ -34,6 +49,36 @@ export class SocketConnections implements LongLivedConnectionSource {
         this.draining ? new Error('server is draining; reconnect to another instance') : undefined,
       );
     });
+  }
+
+  /**
+   * The handshake middleware that enforces the caps; registered after the principal is resolved,
+   * and last, so that a slot is only taken by a socket nothing else refuses. The slot is released
+   * on disconnect, or at once if the socket never connected: socket.io connects an admitted socket
+   * on the next tick after the middlewares (socket.io namespace.js `_add`), so by setImmediate it
+   * is either connected or dropped (its client left during the handshake).
+   */
+  admission(): Middleware {
+    return (socket, next) => {
+      let slot;
+      try {
+        slot = this.caps.take(socket.data.principal.ownerId);
+      } catch (error) {
+        if (!(error instanceof LiveCapacityException)) {
+          throw error;
+        }
+        next(refusal(error));
+        return;
+      }
+      const release = (): void => slot.release();
+      socket.once('disconnect', release);
+      setImmediate(() => {
+        if (!socket.connected) {
+          release();
+        }
+      });
+      next();
+    };
   }
 
   count(): number {
@@ -68,6 +113,13 @@ export class SocketConnections implements LongLivedConnectionSource {
     }
     return clients;
   }
+}
+
+/** A connect_error a client can act on: the message, and the envelope with Retry-After's value. */
+function refusal(error: LiveCapacityException): Error & { data: unknown } {
+  return Object.assign(new Error(error.message), {
+    data: { ...toWsErrorEnvelope(error), retryAfterSeconds: error.retryAfterSeconds },
+  });
 }
 
 function disconnected(socket: GatewaySocket): Promise<void> {

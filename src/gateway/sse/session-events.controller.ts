@@ -23,8 +23,11 @@ export class SessionEventsController {
   @ApiOperation({
     summary: 'Live events of a session (Server-Sent Events)',
     description:
-      'First `snapshot` ({ session, messages, lastSeq }), then the messages after Last-Event-ID ' +
-      '(or `after`) as `message.created` with `id: <seq>`, then live `session.updated`, ' +
+      'First `snapshot` ({ session, messages, lastSeq, hasMore, nextAfter }), then the messages ' +
+      'after Last-Event-ID (or `after`) as `message.created` with `id: <seq>`, at most ' +
+      'RESUME_MAX_MESSAGES: with `hasMore` the response then ends with `retry: 0` and the ' +
+      'EventSource reconnects for the next page. A seq beyond the newest gets the full snapshot ' +
+      'with `reset`. Then live `session.updated`, ' +
       '`session.phase_changed`, `session.deleted`, `message.created` and `resync` events. ' +
       'A `: heartbeat` comment every SSE_HEARTBEAT_MS; `shutdown` with `retry:` when the ' +
       'instance drains.',
@@ -43,7 +46,16 @@ export class SessionEventsController {
     type: ErrorEnvelope,
     description: 'No such session (SESSION_NOT_FOUND)',
   })
-  @ApiResponse({ status: 503, type: ErrorEnvelope, description: 'Draining (SERVER_DRAINING)' })
+  @ApiResponse({
+    status: 503,
+    type: ErrorEnvelope,
+    description:
+      'Draining (SERVER_DRAINING), or a cap on streams reached: the caller’s ' +
+      '(TOO_MANY_LIVE_CONNECTIONS) or the instance’s (SERVER_AT_CAPACITY), with Retry-After',
+    headers: {
+      'Retry-After': { description: 'Seconds to wait (caps only)', schema: { type: 'integer' } },
+    },
+  })
   events(
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,

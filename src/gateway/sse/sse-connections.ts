@@ -1,4 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../../config/app-config';
+import { type CapSlot, ConnectionCaps } from '../caps/connection-caps';
 import {
   LongLivedConnections,
   type LongLivedConnectionSource,
@@ -13,7 +16,8 @@ import type { SseStream } from './sse-stream';
  * never completes an SSE response on shutdown and server.close() would wait for it forever
  * (nestjs/nest#9517), so the drain ends each stream itself: a final `shutdown` event with a
  * jittered `retry:` (the EventSource reconnects after it, with Last-Event-ID, to another replica).
- * Once draining, new streams are refused with 503.
+ * Once draining, new streams are refused with 503, and so are streams past the caps
+ * (SSE_MAX_STREAMS, SSE_MAX_PER_PRINCIPAL).
  */
 @Injectable()
 export class SseConnections implements LongLivedConnectionSource {
@@ -21,18 +25,39 @@ export class SseConnections implements LongLivedConnectionSource {
   private readonly logger = new Logger(SseConnections.name);
   private readonly open = new Set<SseStream>();
   private drainingNow = false;
+  private readonly caps: ConnectionCaps;
 
-  constructor(registry: LongLivedConnections) {
+  constructor(registry: LongLivedConnections, config: ConfigService<AppConfig, true>) {
     registry.register(this);
+    const { caps } = config.getOrThrow('gateway', { infer: true });
+    this.caps = new ConnectionCaps('SSE', {
+      total: caps.sseStreams,
+      perPrincipal: caps.sseStreamsPerPrincipal,
+    });
   }
 
   get draining(): boolean {
     return this.drainingNow;
   }
 
-  add(stream: SseStream): void {
+  /**
+   * A place for a stream of `ownerId`, taken before the stream's reads so that concurrent opens
+   * cannot all pass the cap; throws LiveCapacityException (503) past it. Pass it to add(), or
+   * release it if the stream never opens.
+   */
+  reserve(ownerId: string): CapSlot {
+    return this.caps.take(ownerId);
+  }
+
+  add(stream: SseStream, slot: CapSlot): void {
     this.open.add(stream);
-    void stream.closed.then(() => this.open.delete(stream));
+    void stream.closed.then(() => {
+      this.open.delete(stream);
+      slot.release();
+      if (stream.wasCut) {
+        this.logger.warn('SSE stream cut: its client stopped reading (SSE_MAX_BUFFERED_BYTES)');
+      }
+    });
     if (this.drainingNow) {
       // Opened while the drain was already under way (it passed the 503 check before): let go now.
       this.shutdown(stream);
