@@ -13,7 +13,8 @@ import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
 import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
-import { loggerOptions } from './common/logging/logger-options';
+import { createAppLogger, loggerOptions } from './common/logging/logger-options';
+import { RequestLogging } from './common/logging/request-logging';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { AgentModule } from './agent';
@@ -35,7 +36,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        LoggerModule.forRoot(loggerOptions(config.app)),
+        LoggerModule.forRoot(loggerOptions(createAppLogger(config.app))),
         LifecycleModule,
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         GatewayModule,
       ],
       providers: [
+        RequestLogging,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         {
           provide: APP_PIPE,
