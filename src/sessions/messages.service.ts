@@ -4,14 +4,19 @@ import type { CreateMessageDto } from './dto/create-message.dto';
 import type { MessagePageDto } from './dto/message-page.dto';
 import type { MessageDto } from './dto/message.dto';
 import { SessionNotFoundException } from './exceptions/session-not-found.exception';
+import { MessageRole } from './message-role';
 import { toMessageDto } from './message.mapper';
+import { MessageWriteBatcher } from './message-write-batcher';
 import type { Principal } from './principal/principal';
 import {
   insertMessageStatement,
+  insertMessagesStatement,
   latestMessagesStatement,
+  matchWrittenMessages,
   messageBySeqStatement,
   messagesAfterStatement,
   type MessageRow,
+  type MessageWrite,
   type OwnedMessageRow,
 } from './sql/message.sql';
 import { queryRows, type SqlStatement } from '../database/query-rows';
@@ -24,21 +29,47 @@ import { queryRows, type SqlStatement } from '../database/query-rows';
  */
 @Injectable()
 export class MessagesService {
+  /**
+   * Concurrent posts are committed together (docs/architecture.md, "Group commit"): every commit
+   * of a write that NOTIFYs takes Postgres's notify-queue lock until it is flushed, so commits of
+   * messages run one at a time, whatever the pool size. Two statements in flight keep one
+   * committing while the next group forms.
+   */
+  private readonly writes = new MessageWriteBatcher<MessageWrite, MessageRow>({
+    one: async (write) => {
+      const [row] = await queryRows(
+        this.dataSource.manager,
+        insertMessageStatement(write.ownerId, write.sessionId, write),
+      );
+      return row;
+    },
+    many: async (writes) =>
+      matchWrittenMessages(
+        writes,
+        await queryRows(this.dataSource.manager, insertMessagesStatement(writes)),
+      ),
+    maxBatch: 100,
+    maxInFlight: 2,
+  });
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts and publishes `message.created` in one statement (insertMessageStatement), which is its
-   * own transaction: resolves only once it committed. No row: no such session for this owner.
+   * Inserts and publishes `message.created` in one statement (insertMessageStatement, or with
+   * concurrent posts insertMessagesStatement), which is its own transaction: resolves only once
+   * it committed. No row: no such session for this owner.
    */
   async create(
     principal: Principal,
     sessionId: string,
     dto: CreateMessageDto,
   ): Promise<MessageDto> {
-    const [row] = await queryRows(
-      this.dataSource.manager,
-      insertMessageStatement(principal.ownerId, sessionId, dto),
-    );
+    const row = await this.writes.write({
+      ownerId: principal.ownerId,
+      sessionId,
+      role: dto.role ?? MessageRole.USER,
+      content: dto.content,
+    });
     if (row === undefined) {
       throw new SessionNotFoundException(sessionId);
     }
