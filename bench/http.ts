@@ -392,7 +392,7 @@ async function main(): Promise<void> {
       })),
     }));
     writeFileSync(
-      resolve(ROOT, `bench/${name === 'http-latest' ? 'http-chart' : name}.svg`),
+      resolve(ROOT, name === 'http-latest' ? 'bench/http-chart.svg' : `bench/results/${name}.svg`),
       renderChart(
         chartRows,
         `${measuredAt.slice(0, 16)} UTC, Node ${process.version}, medians of ${options.rounds} alternating rounds of ${options.durationS} s; 2-core machine shared with other work`,

@@ -66,7 +66,9 @@ class BareModule {}
 async function main(): Promise<void> {
   const app = await NestFactory.create(BareModule, { logger: ['error', 'warn'] });
   await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as import('node:http').Server).address() as {
+    port: number;
+  };
   console.log(JSON.stringify({ msg: 'started', port: address.port }));
   process.once('SIGTERM', () => {
     void app.close().then(() => queries.pool.end());

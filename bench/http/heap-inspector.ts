@@ -15,8 +15,9 @@ export async function heapAfterGcMb(inspectorUrl: string): Promise<number> {
   const call = (method: string): Promise<Record<string, unknown>> => {
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      const onMessage = (data: WebSocket.RawData): void => {
-        const message = JSON.parse(String(data)) as {
+      // The inspector sends text frames: one Buffer each.
+      const onMessage = (data: Buffer): void => {
+        const message = JSON.parse(data.toString('utf8')) as {
           id?: number;
           result?: Record<string, unknown>;
           error?: unknown;

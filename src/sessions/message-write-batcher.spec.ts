@@ -6,7 +6,7 @@ type Commit = GroupCommit<string, string> & {
 };
 
 /** A fake pair of statements that records what it was given; `many` waits for `release()`. */
-function recordingCommit(options: { maxInFlight?: number; failMany?: unknown } = {}): Commit {
+function recordingCommit(options: { maxInFlight?: number; failMany?: Error } = {}): Commit {
   const calls: string[][] = [];
   let gate: Array<() => void> = [];
   const commit: Commit = {
