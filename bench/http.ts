@@ -309,11 +309,18 @@ async function main(): Promise<void> {
       (a, b) => Number(a.route === 'post-agent') - Number(b.route === 'post-agent'),
     );
     for (const cell of ordered) {
-      let agent: BenchProcess | undefined;
+      // The assistant's cell runs against instances with runs on (the ref build's too).
+      const agents: BenchProcess[] = [];
       const cellPorts = { ...ports };
       if (cell.route === 'post-agent') {
-        agent = startOurs(db, true);
+        const agent = startOurs(db, true);
+        agents.push(agent);
         cellPorts.ours = (await agent.started()).port;
+        if (options.refEntry !== undefined) {
+          const refAgent = startOurs(db, true, options.refEntry);
+          agents.push(refAgent);
+          cellPorts.ref = (await refAgent.started()).port;
+        }
       }
       const targets = targetsFor(cell.route, servers.ref !== undefined);
       const samples: Record<string, Sample[]> = Object.fromEntries(targets.map((t) => [t, []]));
@@ -323,7 +330,7 @@ async function main(): Promise<void> {
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const target of order) {
           const content = `bench ${runId} ${cell.route} ${cell.connections} ${target} ${round}`;
-          const key = `${target} ${cell.route}${agent ? ' agent' : ''}`;
+          const key = `${target} ${cell.route}`;
           if (target !== 'raw-pg' && !warmed.has(key)) {
             await loadRoute(cellPorts[target] ?? 0, cell.route, {
               connections: cell.connections,
@@ -353,7 +360,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      await agent?.stop();
+      await Promise.all(agents.map((agent) => agent.stop()));
       const result = { ...summarise(cell, samples), ...(isPost ? { rows } : {}) };
       printCell(result);
       cells.push(result);
