@@ -13,7 +13,8 @@ import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
 import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
-import { loggerOptions } from './common/logging/logger-options';
+import { createAppLogger, loggerOptions } from './common/logging/logger-options';
+import { RequestLogging } from './common/logging/request-logging';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { RequestOwner } from './common/rate-limit/request-owner';
 import { WriteThrottlerGuard } from './common/rate-limit/write-throttler.guard';
@@ -38,7 +39,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        LoggerModule.forRoot(loggerOptions(config.app)),
+        LoggerModule.forRoot(loggerOptions(createAppLogger(config.app))),
         LifecycleModule,
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
@@ -57,6 +58,7 @@ export class AppModule implements NestModule {
         }),
       ],
       providers: [
+        RequestLogging,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         // Every route needs a principal unless marked @PublicRoute() (the health routes).
         { provide: APP_GUARD, useExisting: AuthenticationGuard },

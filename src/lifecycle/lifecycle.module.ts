@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ConnectionClosePolicy } from './connection-close-policy';
 import { FlushLogsStep } from './flush-logs.step';
 import { HttpDrainer } from './http-drainer';
 import { HttpServerTracking } from './http-server-tracking';
 import { HttpSockets } from './http-sockets';
 import { InFlightRequests } from './in-flight-requests';
-import { InFlightRouteInterceptor } from './in-flight-route.interceptor';
 import { LifecycleState } from './lifecycle-state';
 import { LongLivedConnections } from './long-lived-connections';
 import { ShutdownPhaseMetrics } from './shutdown-phase.metrics';
@@ -34,7 +32,6 @@ import { StartupChecks } from './startup-checks';
     FlushLogsStep,
     ShutdownPhaseMetrics,
     ShutdownSequence,
-    { provide: APP_INTERCEPTOR, useClass: InFlightRouteInterceptor },
   ],
   exports: [LifecycleState, InFlightRequests, LongLivedConnections, ShutdownSteps, StartupChecks],
 })

@@ -7,13 +7,17 @@ import { SessionNotFoundException } from './exceptions/session-not-found.excepti
 import { type Idempotent, IdempotentWrites } from './idempotency/idempotent-writes';
 import { MessageRole } from './message-role';
 import { toMessageDto } from './message.mapper';
+import { MessageWriteBatcher } from './message-write-batcher';
 import type { Principal } from './principal/principal';
 import {
   insertMessageStatement,
+  insertMessagesStatement,
   latestMessagesStatement,
+  matchWrittenMessages,
   messageBySeqStatement,
   messagesAfterStatement,
   type MessageRow,
+  type MessageWrite,
   type OwnedMessageRow,
   storedMessageStatement,
 } from './sql/message.sql';
@@ -27,14 +31,38 @@ import { queryRows, type SqlStatement } from '../database/query-rows';
  */
 @Injectable()
 export class MessagesService {
+  /**
+   * Concurrent posts are committed together (docs/architecture.md, "Group commit"): every commit
+   * of a write that NOTIFYs takes Postgres's notify-queue lock until it is flushed, so commits of
+   * messages run one at a time, whatever the pool size. Two statements in flight keep one
+   * committing while the next group forms.
+   */
+  private readonly writes = new MessageWriteBatcher<MessageWrite, MessageRow>({
+    one: async (write) => {
+      const [row] = await queryRows(
+        this.dataSource.manager,
+        insertMessageStatement(write.ownerId, write.sessionId, write),
+      );
+      return row;
+    },
+    many: async (writes) =>
+      matchWrittenMessages(
+        writes,
+        await queryRows(this.dataSource.manager, insertMessagesStatement(writes)),
+      ),
+    maxBatch: 100,
+    maxInFlight: 2,
+  });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotent: IdempotentWrites,
   ) {}
 
   /**
-   * Inserts and publishes `message.created` in one statement (insertMessageStatement), which is its
-   * own transaction: resolves only once it committed. No row: no such session for this owner.
+   * Inserts and publishes `message.created` in one statement (insertMessageStatement, or with
+   * concurrent posts insertMessagesStatement), which is its own transaction: resolves only once
+   * it committed. No row: no such session for this owner.
    */
   async create(
     principal: Principal,
@@ -46,7 +74,8 @@ export class MessagesService {
 
   /**
    * As create; with an Idempotency-Key, a retry gets the first request's message back (replayed)
-   * instead of a second message and a second assistant run; see IdempotentWrites.
+   * instead of a second message and a second assistant run; see IdempotentWrites. A keyed write is
+   * its own statement (its key is claimed, checked and stored in it); the rest are group-committed.
    */
   async createOnce(
     principal: Principal,
@@ -59,11 +88,22 @@ export class MessagesService {
       content: dto.content,
       role: dto.role ?? MessageRole.USER,
     });
-    const { row, replayed } = await this.idempotent.run(
-      insertMessageStatement(principal.ownerId, sessionId, dto, claim),
-      claim,
-      storedMessageStatement,
-    );
+    const { row, replayed } =
+      claim === undefined
+        ? {
+            row: await this.writes.write({
+              ownerId: principal.ownerId,
+              sessionId,
+              role: dto.role ?? MessageRole.USER,
+              content: dto.content,
+            }),
+            replayed: false,
+          }
+        : await this.idempotent.run(
+            insertMessageStatement(principal.ownerId, sessionId, dto, claim),
+            claim,
+            storedMessageStatement,
+          );
     if (row === undefined) {
       throw new SessionNotFoundException(sessionId);
     }

@@ -4,6 +4,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { MessageRole } from '../../src/sessions/message-role';
+import { insertMessagesStatement } from '../../src/sessions/sql/message.sql';
 import { type PlanNode, planOf } from '../support/query-plan';
 import { createSessionsTestApp } from './sessions-test-app';
 
@@ -120,6 +122,24 @@ describe('query plans and round trips (e2e)', () => {
     expect(nodes.map((node) => node['Index Name'])).toEqual(
       expect.arrayContaining(['PK_sessions', 'IDX_messages_session_seq']),
     );
+  });
+
+  it('should plan a group commit of concurrent posts (one statement) by primary key, no sequential scan', async () => {
+    const [other] = await dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM sessions WHERE owner_id = $1 AND id <> $2 LIMIT 1',
+      [ownerId, sessionId],
+    );
+    const writes = [sessionId, other!.id, sessionId].map((id, i) => ({
+      ownerId,
+      sessionId: id,
+      role: MessageRole.USER,
+      content: `group ${i}`,
+    }));
+    const statement = insertMessagesStatement(writes);
+    expect(statement.sql).toContain('pg_notify');
+    const nodes = await planOfStatement(statement.sql, statement.parameters);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    expect(nodes.map((node) => node['Index Name'])).toContain('PK_sessions');
   });
 
   it('should read one session in one statement by primary key', async () => {

@@ -1,11 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
-import { routeLabel, UNMATCHED_ROUTE } from '../http/route-label';
 import { serializeError } from './error-serializer';
-import { redactUrl } from './redact-url';
-import { requestIdFor } from './request-id';
 
 /** Probes and scrapes would drown the request log: they log at debug only. */
 const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
@@ -19,61 +15,36 @@ export function isProbePath(url: string | undefined): boolean {
   return QUIET_PATHS.test(url ?? '');
 }
 
-/** The route template for the message, or the URL when no handler matched (a 404). */
-function routeOrUrl(req: IncomingMessage): string | undefined {
-  const route = routeLabel(req);
-  return route === UNMATCHED_ROUTE ? redactUrl(req.url) : route;
+/** The application's one pino logger: JSON lines in production, pretty in development. */
+export function createAppLogger(app: AppConfig['app']): Logger {
+  return pino({
+    level: app.logLevel,
+    base: { pid: process.pid, env: app.env },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+    // Never a SQL statement's parameters or a user's text (error-serializer.ts).
+    serializers: { err: serializeError },
+    ...(app.env === 'development'
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+          },
+        }
+      : {}),
+  });
 }
 
 /**
- * nestjs-pino options: JSON lines in production, pretty in development, silent under test unless
- * LOG_LEVEL says otherwise. Each request is logged once, when its response completes.
+ * nestjs-pino options: Nest's logger writes through `logger` (level from LOG_LEVEL, silent under
+ * test unless set). Its request middleware is mounted on no route (`forRoutes: []`): pino-http's
+ * child logger per request and nestjs-pino's AsyncLocalStorage scope were the largest cost of a
+ * request (docs/architecture.md, "Request logging"); RequestLogging writes the request line
+ * instead. nestjs-pino still builds pino-http once, whose logger (a child of `logger`, same
+ * destination) becomes PinoLogger.root, the one the shutdown's flush step flushes.
  */
-export function loggerOptions(app: AppConfig['app']): Params {
-  return {
-    // Express 5 path syntax; nestjs-pino's default '*' triggers Nest's legacy-route warning.
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level: app.logLevel,
-      base: { pid: process.pid, env: app.env },
-      // body-parsing.ts assigns the id first, so that parse errors can quote it too.
-      genReqId: (req, res) => (req as { id?: string }).id ?? requestIdFor(req, res),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
-        if (isProbePath(req.url) && res.statusCode !== 500) {
-          return 'debug';
-        }
-        if (res.statusCode >= 500 || error) {
-          return 'error';
-        }
-        return res.statusCode >= 400 ? 'warn' : 'info';
-      },
-      customSuccessMessage: (req, res, responseTime) =>
-        `${req.method} ${routeOrUrl(req)} ${res.statusCode} ${Math.round(responseTime)}ms`,
-      customErrorMessage: (req, res) =>
-        `${req.method} ${redactUrl(req.url)} ${res.statusCode} failed`,
-      customProps: (req) => ({ route: routeLabel(req) }),
-      serializers: {
-        req: (req: { id: unknown; method: unknown; url: string | undefined }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-        }),
-        res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
-        // Never a SQL statement's parameters or a user's text (error-serializer.ts).
-        err: serializeError,
-      },
-      ...(app.env === 'development'
-        ? {
-            transport: {
-              target: 'pino-pretty',
-              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-            },
-          }
-        : {}),
-    },
-  };
+export function loggerOptions(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
 }

@@ -139,3 +139,82 @@ function ownedMessagesStatement(
     parameters: [sessionId, ownerId, ...parameters],
   };
 }
+
+/** One message of a group commit (insertMessagesStatement). */
+export interface MessageWrite {
+  ownerId: string;
+  sessionId: string;
+  role: MessageRole;
+  content: string;
+}
+
+/**
+ * Several messages, possibly of several sessions and owners, inserted and published in ONE
+ * statement, hence one transaction and one commit: the group commit of concurrent posts
+ * (MessageWriteBatcher). The same guarantees as insertMessageStatement, per row:
+ *
+ * - owner check: a row is written only where (session, owner) matches; a write whose session is
+ *   missing or another owner's gets no row (and the caller its 404);
+ * - the sessions' rows are locked FOR NO KEY UPDATE in id order (no deadlock between two groups)
+ *   before any `seq` is allocated: the Sort under the INSERT needs every joined row first, so
+ *   the messages of one session still commit in seq order;
+ * - `seq` follows the writes' order (`ord`) within a session;
+ * - one `message.created` NOTIFY per row, in the same transaction, and the trigger queues a run
+ *   per user message as for a single insert.
+ *
+ * RETURNING carries no `ord`: the caller matches rows to writes by (session, role, content) in
+ * seq order (matchWrittenMessages).
+ */
+export function insertMessagesStatement(writes: readonly MessageWrite[]): SqlStatement<MessageRow> {
+  return {
+    sql: writeWithEventSql({
+      before: {
+        writes: `SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+                WITH ORDINALITY AS writes(session_id, owner_id, role, content, ord)`,
+        session: `SELECT id, owner_id FROM sessions
+                  WHERE id = ANY($1::uuid[]) AND owner_id = ANY($2::uuid[])
+                  ORDER BY id FOR NO KEY UPDATE`,
+      },
+      write: `INSERT INTO messages (session_id, role, content)
+              SELECT writes.session_id, writes.role::message_role, writes.content
+              FROM writes JOIN session
+                ON session.id = writes.session_id AND session.owner_id = writes.owner_id
+              ORDER BY writes.ord
+              RETURNING ${MESSAGE_COLUMNS}`,
+      event: 'message.created',
+      fields: {
+        sessionId: `${WRITTEN}.session_id`,
+        ownerId: `(SELECT owner_id FROM session WHERE session.id = ${WRITTEN}.session_id)`,
+        messageId: `${WRITTEN}.id`,
+        seq: `${WRITTEN}.seq::text`,
+      },
+    }),
+    parameters: [
+      writes.map((write) => write.sessionId),
+      writes.map((write) => write.ownerId),
+      writes.map((write) => write.role),
+      writes.map((write) => write.content),
+    ],
+  };
+}
+
+/**
+ * The row each write got, in the writes' order; undefined where none was written (no such session
+ * for that owner). Within a session, rows are taken in seq order by the first write with the same
+ * role and content: writes that cannot be told apart get rows that cannot either.
+ */
+export function matchWrittenMessages(
+  writes: readonly MessageWrite[],
+  rows: readonly MessageRow[],
+): Array<MessageRow | undefined> {
+  const left = [...rows].sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
+  return writes.map((write) => {
+    const index = left.findIndex(
+      (row) =>
+        row.session_id === write.sessionId &&
+        row.role === write.role &&
+        row.content === write.content,
+    );
+    return index < 0 ? undefined : left.splice(index, 1)[0];
+  });
+}
