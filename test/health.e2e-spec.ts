@@ -71,6 +71,7 @@ describe('health and metrics (e2e)', () => {
           lifecycle: { status: 'up', phase: 'READY' },
           database: { status: 'up', latencyMs: expect.any(Number) as number },
           listener: { status: 'up' },
+          features: { status: 'up', auth: false, payments: false },
         },
       });
       expect(response.headers['cache-control']).toMatch(/no-cache/);

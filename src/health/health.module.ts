@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthTokenGuard } from './auth/health-token.guard';
 import { HealthController } from './health.controller';
 import { DatabaseHealthIndicator } from './readiness/database.health';
+import { FeaturesHealthIndicator } from './readiness/features.health';
 import { LifecycleHealthIndicator } from './readiness/lifecycle.health';
 import { ListenerHealthIndicator } from './readiness/listener.health';
 import { ReadinessService } from './readiness/readiness.service';
@@ -20,6 +21,7 @@ import { HealthStatusService } from './status/health-status.service';
   providers: [
     ReadinessService,
     DatabaseHealthIndicator,
+    FeaturesHealthIndicator,
     LifecycleHealthIndicator,
     ListenerHealthIndicator,
     HealthStatusService,

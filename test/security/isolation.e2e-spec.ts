@@ -401,9 +401,11 @@ describe('owner isolation with AUTH_ENABLED (e2e)', () => {
       },
     );
 
-    it('should report authentication and payments among the features', async () => {
+    it('should report authentication and payments among the features, in status and readiness', async () => {
       const status = await request(server).get('/health/status').expect(200);
       expect(status.body.features).toMatchObject({ auth: true, payments: false });
+      const ready = await request(server).get('/health/ready').expect(200);
+      expect(ready.body.info.features).toEqual({ status: 'up', auth: true, payments: false });
     });
   });
 });

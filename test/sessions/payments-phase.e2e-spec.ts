@@ -68,9 +68,11 @@ describe('POST /api/sessions/:id/phase without PAYMENTS_ENABLED (the default)', 
       .expect(404);
   });
 
-  it('should report payments off among the health features', async () => {
+  it('should report payments off among the health features, on the status page and in readiness', async () => {
     const status = await request(server).get('/health/status').expect(200);
     expect(status.body.features).toMatchObject({ payments: false, auth: false });
+    const ready = await request(server).get('/health/ready').expect(200);
+    expect(ready.body.info.features).toEqual({ status: 'up', payments: false, auth: false });
   });
 });
 
@@ -99,8 +101,10 @@ describe('POST /api/sessions/:id/phase with PAYMENTS_ENABLED', () => {
     await moveTo(server, id, 'PAYMENT', 'COMPLETE');
   });
 
-  it('should report payments on among the health features', async () => {
+  it('should report payments on among the health features, on the status page and in readiness', async () => {
     const status = await request(server).get('/health/status').expect(200);
     expect(status.body.features).toMatchObject({ payments: true });
+    const ready = await request(server).get('/health/ready').expect(200);
+    expect(ready.body.info.features).toMatchObject({ status: 'up', payments: true });
   });
 });

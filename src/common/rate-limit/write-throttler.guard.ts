@@ -4,7 +4,6 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
-  normalizeIp,
   ThrottlerGuard,
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
@@ -16,7 +15,8 @@ import type { Socket } from 'socket.io';
 import type { AppConfig } from '../../config/app-config';
 import { TooManyRequestsException } from '../errors/too-many-requests.exception';
 import { isProbePath } from '../logging/logger-options';
-import { clientAddress, type TrustProxy } from './client-address';
+import { callerKey, handshakeAddress } from './caller-key';
+import type { TrustProxy } from './client-address';
 import { REQUEST_OWNER, type RequestOwner } from './request-owner';
 
 /** Methods that change nothing: reads, preflights and SSE streams are not limited. */
@@ -84,12 +84,7 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
       const caller: Caller = {
         headers: socket.handshake.headers,
         ownerId: data?.principal?.ownerId,
-        address: () =>
-          clientAddress(
-            socket.handshake.address,
-            socket.handshake.headers['x-forwarded-for'],
-            this.trustProxy(),
-          ),
+        address: () => handshakeAddress(socket, this.trustProxy()),
       };
       return { req: { caller }, res: {} };
     }
@@ -108,11 +103,7 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
     } catch {
       ownerId = undefined;
     }
-    if (ownerId !== undefined && ownerId !== this.localOwnerId) {
-      return `owner:${ownerId}`;
-    }
-    // An IPv6 client controls a whole subnet: its /64 is one client.
-    return `address:${normalizeIp(caller.address())}`;
+    return callerKey(ownerId, this.localOwnerId, caller.address);
   }
 
   /** One bucket per caller, whatever the route or event (the default keys by handler too). */

@@ -24,9 +24,12 @@ export class ConnectionCaps {
     private readonly limits: CapLimits,
   ) {}
 
-  /** Throws LiveCapacityException past a cap; the caller's own cap is checked first. */
-  take(ownerId: string): CapSlot {
-    const mine = this.perPrincipal.get(ownerId) ?? 0;
+  /**
+   * Throws LiveCapacityException past a cap; the caller's own cap is checked first. `caller` is
+   * the principal, or the client's address while authentication is off (callerKey).
+   */
+  take(caller: string): CapSlot {
+    const mine = this.perPrincipal.get(caller) ?? 0;
     if (mine >= this.limits.perPrincipal) {
       throw new LiveCapacityException(
         'TOO_MANY_LIVE_CONNECTIONS',
@@ -40,7 +43,7 @@ export class ConnectionCaps {
       );
     }
     this.total += 1;
-    this.perPrincipal.set(ownerId, mine + 1);
+    this.perPrincipal.set(caller, mine + 1);
     let held = true;
     return {
       release: () => {
@@ -49,11 +52,11 @@ export class ConnectionCaps {
         }
         held = false;
         this.total -= 1;
-        const left = (this.perPrincipal.get(ownerId) ?? 1) - 1;
+        const left = (this.perPrincipal.get(caller) ?? 1) - 1;
         if (left > 0) {
-          this.perPrincipal.set(ownerId, left);
+          this.perPrincipal.set(caller, left);
         } else {
-          this.perPrincipal.delete(ownerId);
+          this.perPrincipal.delete(caller);
         }
       },
     };

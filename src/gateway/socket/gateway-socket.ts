@@ -5,6 +5,8 @@ import type { Principal } from '../../sessions';
 /** Per-socket state, set by the handshake middleware before any event is handled. */
 export interface GatewaySocketData {
   principal: Principal;
+  /** Whom the connection caps count this socket against (common/rate-limit/caller-key.ts). */
+  callerKey: string;
 }
 
 // No server-to-server events: replicas talk through Postgres NOTIFY, not a socket.io adapter.

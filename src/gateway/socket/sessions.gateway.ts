@@ -1,6 +1,7 @@
 import { RunsService } from '../../agent';
 import { Logger, UseFilters, UseGuards } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { AppConfig } from '../../config/app-config';
 import {
   Ack,
@@ -13,6 +14,8 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
+import { callerKey, handshakeAddress } from '../../common/rate-limit/caller-key';
+import type { TrustProxy } from '../../common/rate-limit/client-address';
 import { WriteThrottlerGuard } from '../../common/rate-limit/write-throttler.guard';
 import { resumePage } from '../fanout/resume-page';
 import type { CreateMessageAck, JoinSessionAck } from '../gateway.events';
@@ -55,9 +58,11 @@ function reply<T>(ack: unknown, response: T): void {
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(SessionsGateway.name);
   private readonly resumeMax: number;
+  private readonly localOwnerId: string;
 
   constructor(
     config: ConfigService<AppConfig, true>,
+    private readonly adapterHost: HttpAdapterHost,
     private readonly principals: PrincipalResolver,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
@@ -66,6 +71,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly runs: RunsService,
   ) {
     this.resumeMax = config.getOrThrow('gateway', { infer: true }).resumeMaxMessages;
+    this.localOwnerId = config.getOrThrow('principal', { infer: true }).localOwnerId;
   }
 
   afterInit(server: GatewayServer): void {
@@ -87,6 +93,12 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.data.principal = await this.principals.resolve(
       socket.handshake.headers,
       handshakeToken(socket.handshake.auth),
+    );
+    const trust = this.adapterHost.httpAdapter
+      .getInstance<{ get(key: string): unknown }>()
+      .get('trust proxy fn') as TrustProxy;
+    socket.data.callerKey = callerKey(socket.data.principal.ownerId, this.localOwnerId, () =>
+      handshakeAddress(socket, trust),
     );
   }
 

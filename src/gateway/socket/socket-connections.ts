@@ -62,7 +62,7 @@ export class SocketConnections implements LongLivedConnectionSource {
     return (socket, next) => {
       let slot;
       try {
-        slot = this.caps.take(socket.data.principal.ownerId);
+        slot = this.caps.take(socket.data.callerKey);
       } catch (error) {
         if (!(error instanceof LiveCapacityException)) {
           throw error;

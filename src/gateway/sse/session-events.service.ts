@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
+import { callerKey } from '../../common/rate-limit/caller-key';
 import { RunsService } from '../../agent';
 import { LiveEvents } from '../fanout/live-events';
 import { HeldEvents } from '../fanout/held-events';
@@ -50,6 +51,7 @@ export const SNAPSHOT_RETRY_MS = 3000;
 export class SessionEventsService {
   private readonly streamOptions: SseStreamOptions;
   private readonly resumeMax: number;
+  private readonly localOwnerId: string;
 
   constructor(
     config: ConfigService<AppConfig, true>,
@@ -65,6 +67,7 @@ export class SessionEventsService {
       maxBufferedBytes: gateway.sseMaxBufferedBytes,
     };
     this.resumeMax = gateway.resumeMaxMessages;
+    this.localOwnerId = config.getOrThrow('principal', { infer: true }).localOwnerId;
   }
 
   async open(
@@ -134,7 +137,9 @@ export class SessionEventsService {
   /** A place under the caps, or 503 with Retry-After. */
   private reserve(principal: Principal, res: Response): CapSlot {
     try {
-      return this.connections.reserve(principal.ownerId);
+      return this.connections.reserve(
+        callerKey(principal.ownerId, this.localOwnerId, () => res.req.ip ?? ''),
+      );
     } catch (error) {
       if (error instanceof LiveCapacityException) {
         res.setHeader('Retry-After', String(error.retryAfterSeconds));

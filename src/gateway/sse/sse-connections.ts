@@ -41,12 +41,12 @@ export class SseConnections implements LongLivedConnectionSource {
   }
 
   /**
-   * A place for a stream of `ownerId`, taken before the stream's reads so that concurrent opens
+   * A place for a stream of `caller` (common/rate-limit/caller-key.ts), taken before the stream's reads so that concurrent opens
    * cannot all pass the cap; throws LiveCapacityException (503) past it. Pass it to add(), or
    * release it if the stream never opens.
    */
-  reserve(ownerId: string): CapSlot {
-    return this.caps.take(ownerId);
+  reserve(caller: string): CapSlot {
+    return this.caps.take(caller);
   }
 
   add(stream: SseStream, slot: CapSlot): void {

@@ -4,6 +4,7 @@ const CHECKS_EXAMPLE = {
   lifecycle: { status: 'up', phase: 'READY' },
   database: { status: 'up', latencyMs: 1 },
   listener: { status: 'up' },
+  features: { status: 'up', auth: true, payments: false },
 };
 
 /**

@@ -1,13 +1,14 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health';
+import { FeaturesHealthIndicator } from './features.health';
 import { LifecycleHealthIndicator } from './lifecycle.health';
 import { ListenerHealthIndicator } from './listener.health';
 import { NotReadyException } from './not-ready.exception';
 
 /**
  * Whether this instance should get traffic: lifecycle READY, the database answering, the LISTEN
- * connection up. Logs when the answer changes (not on every probe: Terminus' own per-probe error
+ * connection up; with the feature flags it runs with beside them (never a reason to be down). Logs when the answer changes (not on every probe: Terminus' own per-probe error
  * log is switched off in HealthModule, or an outage would log once per probe per second).
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class ReadinessService {
     private readonly lifecycle: LifecycleHealthIndicator,
     private readonly database: DatabaseHealthIndicator,
     private readonly listener: ListenerHealthIndicator,
+    private readonly features: FeaturesHealthIndicator,
   ) {}
 
   async check(): Promise<HealthCheckResult> {
@@ -28,6 +30,7 @@ export class ReadinessService {
         () => this.lifecycle.check(),
         () => this.database.check(),
         () => this.listener.check(),
+        () => this.features.check(),
       ]);
       this.record([]);
       return result;
