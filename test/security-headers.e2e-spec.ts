@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createTestApp } from './support/test-app';
+import { TEST_AUTH } from './support/tokens';
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(csp: string | undefined): Map<string, string[]> {
@@ -86,6 +87,7 @@ describe('security headers (e2e)', () => {
         env: {
           NODE_ENV: 'production',
           HEALTH_TOKEN: 'a-long-enough-health-token',
+          ...TEST_AUTH,
           AGENT_PROVIDER: 'offline',
           AGENT_RUNS_ENABLED: 'false',
           LOG_LEVEL: 'silent',

@@ -83,7 +83,10 @@ describe('loadEnv, then toAppConfig', () => {
 });
 
 describe('AUTH_ENABLED and its settings', () => {
-  const DEPLOYED = { DATABASE_URL: 'postgres://u:p@db:5432/app' };
+  const DEPLOYED = {
+    DATABASE_URL: 'postgres://u:p@db:5432/app',
+    HEALTH_TOKEN: 'a-long-enough-secret-token',
+  };
 
   it('should be on in production and staging, off in development and test', () => {
     expect(loadConfig({ NODE_ENV: 'production', ...DEPLOYED, ...AUTH }).auth.enabled).toBe(true);
