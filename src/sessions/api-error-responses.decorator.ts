@@ -1,14 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ErrorEnvelope } from '../common/errors/error-envelope';
+import { errorResponse, type ErrorResponseText } from '../common/openapi/error-response';
 
 type ErrorStatus = 400 | 404 | 409 | 412;
 
-export interface ErrorExample {
-  description: string;
-  code: string;
-  error: string;
-}
+export type ErrorExample = ErrorResponseText;
 
 const EXAMPLES: Record<ErrorStatus, ErrorExample> = {
   400: {
@@ -38,18 +34,7 @@ export function ApiErrorResponse(
   status: number,
   text: ErrorExample,
 ): MethodDecorator & ClassDecorator {
-  return ApiResponse({
-    status,
-    description: text.description,
-    type: ErrorEnvelope,
-    example: {
-      success: false,
-      statusCode: status,
-      error: text.error,
-      code: text.code,
-      requestId: '2f1c7f7e-3b4f-4a36-8d0e-9a3c4f3f2b1a',
-    },
-  });
+  return ApiResponse({ status, ...errorResponse(status, text) });
 }
 
 /** Documents each listed error status with the envelope schema and an example body. */

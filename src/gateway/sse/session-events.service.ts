@@ -163,22 +163,9 @@ export class SessionEventsService {
       afterSeq === undefined
         ? undefined
         : await resumePage(this.messages, principal, sessionId, afterSeq, this.resumeMax);
-    if (page?.kind === 'page' && page.hasMore) {
-      return {
-        resumedAfter: afterSeq,
-        replay: page.missed,
-        data: {
-          session,
-          messages: [],
-          lastSeq: page.missed.at(-1)?.seq ?? afterSeq ?? 0,
-          hasMore: true,
-          nextAfter: page.nextAfter,
-        },
-      };
-    }
-    const activeRun = await this.runs.active(principal, sessionId);
-    const withRun = activeRun === null ? {} : { activeRun };
     if (page?.kind === 'page') {
+      // While more pages follow the stream ends after this one: no reply to join yet.
+      const activeRun = page.hasMore ? null : await this.runs.active(principal, sessionId);
       return {
         resumedAfter: afterSeq,
         replay: page.missed,
@@ -186,15 +173,16 @@ export class SessionEventsService {
           session,
           messages: [],
           lastSeq: page.missed.at(-1)?.seq ?? afterSeq ?? 0,
-          hasMore: false,
-          nextAfter: null,
-          ...withRun,
+          hasMore: page.hasMore,
+          nextAfter: page.hasMore ? page.nextAfter : null,
+          ...(activeRun === null ? {} : { activeRun }),
         },
       };
     }
     // First connect, or a seq this session never had: the newest messages, as for a new client.
     const messages = await this.messages.latest(principal, sessionId, SNAPSHOT_MESSAGES);
     const lastSeq = messages.at(-1)?.seq ?? 0;
+    const activeRun = await this.runs.active(principal, sessionId);
     return {
       resumedAfter: undefined,
       replay: [],
@@ -204,7 +192,7 @@ export class SessionEventsService {
         lastSeq,
         hasMore: false,
         nextAfter: null,
-        ...withRun,
+        ...(activeRun === null ? {} : { activeRun }),
         ...(page?.kind === 'unknown_seq' ? { reset: { reason: page.kind, lastSeq } } : {}),
       },
     };
