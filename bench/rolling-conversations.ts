@@ -217,7 +217,13 @@ interface MessageRow {
  */
 function expectedReply(): string {
   return composeOfflineReply(
-    { phase: 'CHECKLIST', title: 'bench', totalBudget: null, currency: 'USD' },
+    {
+      phase: 'CHECKLIST',
+      title: 'bench',
+      totalBudget: null,
+      currency: 'USD',
+      paymentsEnabled: false,
+    },
     [{ role: 'user', content: USER_MESSAGE }],
   );
 }

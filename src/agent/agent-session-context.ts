@@ -22,4 +22,6 @@ export interface AgentSessionContext {
   totalBudget: string | null;
   /** ISO 4217 code, e.g. "USD". */
   currency: string;
+  /** Whether PAYMENT is one of the phases (PAYMENTS_ENABLED); off, RENDER leads to COMPLETE. */
+  paymentsEnabled: boolean;
 }

@@ -57,7 +57,13 @@ describe('a reply yielding at shutdown (e2e)', () => {
 
   function turn(runId: string, attempt: number, continueFrom: string, said: string[]): Turn {
     return {
-      session: { phase: 'INTAKE', title: 'Loft', totalBudget: null, currency: 'EUR' },
+      session: {
+        phase: 'INTAKE',
+        title: 'Loft',
+        totalBudget: null,
+        currency: 'EUR',
+        paymentsEnabled: false,
+      },
       signal: new AbortController().signal,
       onText: (text) => said.push(text),
       attempt: { runId, attempt },

@@ -20,6 +20,7 @@ const session: AgentSessionContext = {
   title: 'Kitchen refresh',
   totalBudget: '25000.00',
   currency: 'USD',
+  paymentsEnabled: false,
 };
 
 let fake: FakeGeminiServer;

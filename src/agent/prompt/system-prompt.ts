@@ -9,17 +9,24 @@ import { quotableTitle } from './session-title';
  */
 export function buildSystemPrompt(session: AgentSessionContext): string {
   return [
-    ROLE,
+    role(session.paymentsEnabled),
     sessionFacts(session),
     `Current phase: ${session.phase}. ${PHASE_GOALS[session.phase]}`,
     RULES,
   ].join('\n\n');
 }
 
-const ROLE =
-  'You are the renovation planning assistant of a homeowner. You help them scope the work, ' +
-  'plan it within their budget and timeline, and move through the planning phases: INTAKE, ' +
-  'CHECKLIST, PLAN, RENDER, PAYMENT, COMPLETE (and ITERATE to revise a finished plan).';
+/** Who the assistant is, with the phases this deployment has (PAYMENT only with payments on). */
+function role(paymentsEnabled: boolean): string {
+  const phases = paymentsEnabled
+    ? 'INTAKE, CHECKLIST, PLAN, RENDER, PAYMENT, COMPLETE'
+    : 'INTAKE, CHECKLIST, PLAN, RENDER, COMPLETE';
+  return (
+    'You are the renovation planning assistant of a homeowner. You help them scope the work, ' +
+    `plan it within their budget and timeline, and move through the planning phases: ${phases} ` +
+    '(and ITERATE to revise a finished plan).'
+  );
+}
 
 /** What the assistant should achieve in each phase. */
 export const PHASE_GOALS: Record<AgentPhase, string> = {

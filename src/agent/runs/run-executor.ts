@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
 import { queryRows } from '../../database/query-rows';
 import { MessageRole, MessagesService, type Principal, SessionsService } from '../../sessions';
 import { isGraphDrained } from '@langchain/langgraph';
@@ -51,6 +53,7 @@ export interface RunHandle {
 @Injectable()
 export class RunExecutor {
   private readonly logger = new Logger(RunExecutor.name);
+  private readonly paymentsEnabled: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,7 +62,10 @@ export class RunExecutor {
     private readonly graph: ConversationGraph,
     private readonly metrics: AgentRunMetrics,
     private readonly modelStatus: ModelStatus,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.paymentsEnabled = config.getOrThrow('payments', { infer: true }).enabled;
+  }
 
   start(run: RunRow, runTimeoutMs: number, leaseMs: number): RunHandle {
     const controller = new AbortController();
@@ -144,6 +150,7 @@ export class RunExecutor {
           title: session.title,
           totalBudget: session.totalBudget,
           currency: session.currency,
+          paymentsEnabled: this.paymentsEnabled,
         },
         signal,
         onText,

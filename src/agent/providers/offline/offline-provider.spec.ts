@@ -10,6 +10,7 @@ const session: AgentSessionContext = {
   title: 'Kitchen refresh',
   totalBudget: '25000.00',
   currency: 'USD',
+  paymentsEnabled: false,
 };
 
 function request(
