@@ -7,11 +7,11 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * the `u` flag a well-formed pair is one code point, so `\p{Cs}` matches only a lone surrogate:
  * the same test as `String.prototype.isWellFormed` (ES2024, not in this project's ES2023 lib).
  */
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Whether Postgres can store `value` exactly as sent. */
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 /**
