@@ -115,7 +115,20 @@ describe('stray bodies and odd paths (e2e)', () => {
           headers: {},
         });
         expect(response.status).toBe(400);
-        expect(response.json).toEqual({ ...ENVELOPE, statusCode: 400, code: expect.any(String) });
+        expect(response.json).toEqual({ ...ENVELOPE, statusCode: 400, code: 'BAD_REQUEST' });
+      },
+    );
+
+    it.each([
+      ['OPTIONS', '/api/sessions/%ED%A0%80'],
+      ['PUT', '/api/sessions/%C3%28'],
+      ['GET', '/api/nowhere/%E0%A4%A'],
+    ])(
+      'should answer %s %s, a route no handler has, with a 400 before routing',
+      async (method, path) => {
+        const response = await send({ method, path, headers: {} });
+        expect(response.status).toBe(400);
+        expect(response.json).toEqual({ ...ENVELOPE, statusCode: 400, code: 'BAD_REQUEST' });
       },
     );
   });

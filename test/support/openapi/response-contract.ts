@@ -45,6 +45,21 @@ const rawPathname = (url: string): string => url.split('?')[0] ?? url;
  */
 const samplePath = (documentPath: string): string => documentPath.replace(/\{[^}]+\}/g, '_');
 
+/**
+ * A segment Express cannot decode (`%C3%28`, `%E0%A4%A`): its router decodes the parameters of
+ * every route it tries, the middleware's catch-all `*path` included, so such a path is a 400 for
+ * every method, before any handler.
+ */
+const hasUndecodableSegment = (pathname: string): boolean =>
+  pathname.split('/').some((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+
 const mediaType = (headers: HttpExchange['headers']): string | undefined => {
   const value = headers['content-type'];
   return typeof value === 'string' ? value.split(';')[0]?.trim().toLowerCase() : undefined;
@@ -102,8 +117,8 @@ export class ResponseContract {
     const operation =
       route && method !== undefined ? this.document.paths[route.path]?.[method] : undefined;
     if (operation === undefined) {
-      // No such route (or no such method on it): Nest's 404, or what the body parser refused
-      // before routing; either way the envelope.
+      // No such route (or no such method on it): Nest's 404, or what was refused before routing
+      // (by the body parser, or a path that does not decode); either way the envelope.
       return this.answeredUnrouted(exchange, pathname)
         ? this.envelopeProblems(exchange)
         : [`${this.label(exchange)}: a route the document does not list answered, not with a 404`];
@@ -124,7 +139,7 @@ export class ResponseContract {
   }
 
   private answeredUnrouted(exchange: HttpExchange, pathname: string): boolean {
-    if (exchange.status === 404) {
+    if (exchange.status === 404 || (exchange.status === 400 && hasUndecodableSegment(pathname))) {
       return true;
     }
     const site = { path: pathname, method: exchange.method, operation: { responses: {} } };
