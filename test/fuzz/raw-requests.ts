@@ -82,7 +82,7 @@ const wellFramed = fc
     fc.option(
       fc.oneof(
         rawJsonText,
-        ...invalidUtf8Body,
+        invalidUtf8Body,
         fc
           .constantFrom('{"title":"raw"}', '{"content":"raw"}', '{"phase":"CHECKLIST"}')
           .map((t) => Buffer.from(t)),

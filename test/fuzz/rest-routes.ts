@@ -77,14 +77,14 @@ function body(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<BodyS
         .tuple(rawJsonText, contentType)
         .map(([raw, type]) => ({ raw, contentType: type })),
     },
-    ...invalidUtf8Body.map((raw) => ({
+    {
       weight: 1,
-      arbitrary: raw.map((bytes): BodySpec => ({
+      arbitrary: invalidUtf8Body.map((bytes): BodySpec => ({
         raw: bytes,
         contentType: 'application/json',
         mustRefuse: 'a body that is not UTF-8',
       })),
-    })),
+    },
   );
 }
 

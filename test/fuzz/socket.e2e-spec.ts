@@ -178,9 +178,17 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
             ...junk,
           }).catch((error: unknown) => error);
           if (client instanceof LiveSocket) {
+            // A session that is no one's: leaving is done either way, and the gateway may ack it
+            // as a 404 (not this owner's), as REST answers for a session one does not own. Either
+            // answer shows the connection it accepted works.
             const ack = await client.request<unknown>('session:leave', { sessionId: randomUUID() });
             client.close();
-            expect(ack).toEqual({ left: true });
+            const answered =
+              isErrorEnvelope(ack, 404) ||
+              (typeof ack === 'object' &&
+                ack !== null &&
+                (ack as { left?: unknown }).left === true);
+            expect({ answered, ack }).toEqual({ answered: true, ack });
           }
         }),
         fuzzParameters(0.2),

@@ -131,11 +131,14 @@ describe('sessions OpenAPI contract (e2e)', () => {
     },
   );
 
-  it('should not document 413 or 415 on routes that take no body', () => {
-    for (const { operation } of operations(document)) {
-      if (operation.requestBody === undefined) {
-        expect(Object.keys(operation.responses)).not.toContain('413');
-        expect(Object.keys(operation.responses)).not.toContain('415');
+  it('should document 413 and 415 on every POST, PUT and PATCH, and on no GET or DELETE', () => {
+    for (const { method, operation } of operations(document)) {
+      const statuses = Object.keys(operation.responses);
+      if (['post', 'put', 'patch'].includes(method)) {
+        expect(statuses).toEqual(expect.arrayContaining(['400', '413', '415']));
+      } else {
+        expect(statuses).not.toContain('413');
+        expect(statuses).not.toContain('415');
       }
     }
   });

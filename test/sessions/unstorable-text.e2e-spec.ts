@@ -7,7 +7,10 @@ import { ENVELOPE } from '../support/error-envelope';
 import { LiveSocket } from '../support/live-clients';
 import { baseUrl } from '../support/test-app';
 
-/** Text Postgres cannot store (U+0000) and bytes that are not UTF-8: a 400, never a 500 or U+FFFD. */
+/**
+ * Text Postgres cannot store as sent (U+0000, a lone surrogate) and bytes that are not UTF-8: a
+ * 400, never a 500 or U+FFFD.
+ */
 describe('text Postgres cannot store (e2e)', () => {
   let suite: SessionsTestApp;
 
@@ -83,6 +86,60 @@ describe('text Postgres cannot store (e2e)', () => {
         const ack = await client.request<ErrorEnvelope>('message:create', {
           sessionId: id,
           content: 'a\u0000b',
+        });
+        expect(ack).toMatchObject({ ...ENVELOPE, statusCode: 400, code: 'VALIDATION_FAILED' });
+        expect(badFields(ack)).toEqual(['content']);
+        expect(client.socket.connected).toBe(true);
+      } finally {
+        client.close();
+      }
+      const messages = await request(suite.server).get(`/api/sessions/${id}/messages`).expect(200);
+      expect(messages.body).toMatchObject({ items: [] });
+    });
+  });
+
+  describe('a lone surrogate', () => {
+    /** The JSON text as sent: JSON.stringify would escape the surrogate the same way. */
+    const postJson = (path: string, text: string) =>
+      request(suite.server).post(path).set('Content-Type', 'application/json').send(text);
+
+    it.each([
+      ['title', '{"title":"a\\ud800b"}'],
+      ['title', '{"title":"\\udfff"}'],
+      ['currency', '{"title":"ok","currency":"EU\\ud800"}'],
+    ])('should answer POST /api/sessions with 400 naming %s', async (field, text) => {
+      const before = await sessionTitles();
+      const response = await postJson('/api/sessions', text).expect(400);
+      expect(response.body).toMatchObject({ ...ENVELOPE, code: 'VALIDATION_FAILED' });
+      expect(badFields(response.body)).toContain(field);
+      expect(await sessionTitles()).toEqual(before);
+    });
+
+    it('should answer POST /api/sessions/:id/messages with 400 naming content and store nothing', async () => {
+      const id = await createSession();
+      const response = await postJson(
+        `/api/sessions/${id}/messages`,
+        '{"content":"a\\ud800b"}',
+      ).expect(400);
+      expect(response.body).toMatchObject({ ...ENVELOPE, code: 'VALIDATION_FAILED' });
+      expect(badFields(response.body)).toEqual(['content']);
+      const messages = await request(suite.server).get(`/api/sessions/${id}/messages`).expect(200);
+      expect(messages.body).toMatchObject({ items: [] });
+    });
+
+    it('should still store a surrogate pair (an emoji) as sent', async () => {
+      const response = await postJson('/api/sessions', '{"title":"house \\ud83c\\udfe0"}');
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ title: 'house 🏠' });
+    });
+
+    it('should ack socket.io message:create with 400 naming content and store nothing', async () => {
+      const id = await createSession();
+      const client = await LiveSocket.connect(baseUrl(suite.app));
+      try {
+        const ack = await client.request<ErrorEnvelope>('message:create', {
+          sessionId: id,
+          content: 'a\ud800b',
         });
         expect(ack).toMatchObject({ ...ENVELOPE, statusCode: 400, code: 'VALIDATION_FAILED' });
         expect(badFields(ack)).toEqual(['content']);

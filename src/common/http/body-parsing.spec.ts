@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { undecodableBody } from './body-parsing';
+import { takesBody, undecodableBody } from './body-parsing';
 
 /** What body-parser hands on: an http-errors error carrying status and expose. */
 const parserError = (status: number, cause: Error, type?: string): Error =>
@@ -30,4 +30,17 @@ describe('undecodableBody', () => {
     expect(undecodableBody(new Error('plain'))).toBeUndefined();
     expect(undecodableBody(null)).toBeUndefined();
   });
+});
+
+describe('takesBody', () => {
+  it.each(['POST', 'PUT', 'PATCH', 'post', 'patch'])('should parse the body of a %s', (method) => {
+    expect(takesBody(method)).toBe(true);
+  });
+
+  it.each(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'get', undefined])(
+    'should ignore the body of a %s',
+    (method) => {
+      expect(takesBody(method)).toBe(false);
+    },
+  );
 });

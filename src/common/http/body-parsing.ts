@@ -7,6 +7,17 @@ import { rejectInvalidUtf8 } from './utf8-body';
 
 export const JSON_BODY_LIMIT = '100kb';
 
+/**
+ * The methods whose body means something (RFC 9110 §9.3): only theirs is type-checked and parsed.
+ * The content of a GET, HEAD, DELETE or OPTIONS "has no generally defined semantics" there and no
+ * route here reads one, so a stray body is ignored, not refused: Node discards it unread (nothing
+ * is buffered, so the size cap has nothing to protect) and the answer is the route's own.
+ */
+export const METHODS_WITH_BODY: readonly string[] = ['POST', 'PUT', 'PATCH'];
+
+export const takesBody = (method: string | undefined): boolean =>
+  METHODS_WITH_BODY.includes((method ?? '').toUpperCase());
+
 type RequestWithId = Request & { id?: string };
 
 /**
@@ -14,15 +25,23 @@ type RequestWithId = Request & { id?: string };
  * `bodyParser: false`), so that (1) the request id exists before parsing can fail, and the error
  * envelope can quote it, and (2) malformed JSON gets its own code; Nest's default mapping turns it
  * into an anonymous 400 (nestjs/nest routes-resolver mapExternalException), (3) bytes that are
- * not UTF-8 are refused rather than stored as U+FFFD (rejectInvalidUtf8), and (4) a body nested
- * deeper than MAX_JSON_DEPTH is a 400 before validation recurses into it.
+ * not UTF-8 are refused rather than stored as U+FFFD (rejectInvalidUtf8), (4) a body nested
+ * deeper than MAX_JSON_DEPTH is a 400 before validation recurses into it, and (5) only the
+ * methods that take a body have it parsed (METHODS_WITH_BODY).
  */
 export function registerBodyParsing(app: INestApplication): void {
   app.use((req: RequestWithId, res: Response, next: NextFunction) => {
     req.id = requestIdFor(req, res);
     next();
   });
-  app.use(json({ limit: JSON_BODY_LIMIT, verify: rejectInvalidUtf8 }));
+  const parseJson = json({ limit: JSON_BODY_LIMIT, verify: rejectInvalidUtf8 });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (takesBody(req.method)) {
+      parseJson(req, res, next);
+      return;
+    }
+    next();
+  });
   // Before any pipe: validation recurses, and a deep enough body would overflow its stack.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MessageRole } from '../message-role';
-import { NoNulCharacter } from './no-nul-character.decorator';
+import { StorableText } from './storable-text.decorator';
 
 export class CreateMessageDto {
   @ApiProperty({
@@ -15,7 +15,7 @@ export class CreateMessageDto {
   @IsString()
   @Length(1, 10_000)
   @Matches(/\S/, { message: 'content must not be blank' })
-  @NoNulCharacter()
+  @StorableText()
   content!: string;
 
   /**

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IntegerQueryField } from '../../common/openapi/integer-query-field.decorator';
 import { SessionPhase } from '../session-phase';
-import { NoNulCharacter } from './no-nul-character.decorator';
+import { StorableText } from './storable-text.decorator';
 
 export class ListSessionsQuery {
   @IntegerQueryField({ minimum: 1, maximum: 100, default: 20, example: 20 })
@@ -12,7 +12,7 @@ export class ListSessionsQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @NoNulCharacter()
+  @StorableText()
   cursor?: string;
 
   @ApiPropertyOptional({ enum: SessionPhase, enumName: 'SessionPhase', example: SessionPhase.PLAN })

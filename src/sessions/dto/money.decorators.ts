@@ -7,7 +7,7 @@ import {
   DECIMAL_AMOUNT_RULE,
   toDecimalText,
 } from '../money/decimal-amount';
-import { NoNulCharacter } from './no-nul-character.decorator';
+import { StorableText } from './storable-text.decorator';
 
 /** An optional budget: string or number in, decimal string out; null clears it. */
 export function TotalBudgetField(): PropertyDecorator {
@@ -23,7 +23,7 @@ export function TotalBudgetField(): PropertyDecorator {
     }),
     IsOptional(),
     Transform(({ value }: { value: unknown }) => toDecimalText(value)),
-    NoNulCharacter(),
+    StorableText(),
     Matches(DECIMAL_AMOUNT_PATTERN, { message: `totalBudget must be ${DECIMAL_AMOUNT_RULE}` }),
   );
 }
@@ -43,7 +43,7 @@ export function CurrencyField(): PropertyDecorator {
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' ? value.trim().toUpperCase() : value,
     ),
-    NoNulCharacter(),
+    StorableText(),
     IsISO4217CurrencyCode(),
   );
 }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Length, ValidateIf } from 'class-validator';
-import { NoNulCharacter } from './no-nul-character.decorator';
+import { StorableText } from './storable-text.decorator';
 
 /**
  * 1–200 characters once trimmed, with something other than whitespace, as a pattern: minLength
@@ -29,6 +29,6 @@ export function TitleField(options: { required: boolean }): PropertyDecorator {
     ),
     IsString(),
     Length(1, 200),
-    NoNulCharacter(),
+    StorableText(),
   );
 }

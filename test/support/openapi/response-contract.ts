@@ -1,6 +1,7 @@
 import type { OpenAPIObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import jestOpenAPI from 'jest-openapi';
 import { DOCS_PATH } from '../../../src/app.setup';
+import { GLOBAL_ERROR_RESPONSES } from '../../../src/common/openapi/global-error-responses';
 import type { HttpExchange } from './http-exchanges';
 
 /** Swagger UI's static files, served from the root beside the document's page. */
@@ -32,6 +33,35 @@ function closedSchemas(document: OpenAPIObject): OpenAPIObject {
   return copy;
 }
 
+/**
+ * The path as Express routes it: the request target up to `?`, never normalised. A WHATWG URL
+ * would resolve `%2e%2e` as `..` and name another route than the one Express picked (Express
+ * matches the raw segments, then decodes the parameters).
+ */
+const rawPathname = (url: string): string => url.split('?')[0] ?? url;
+
+/**
+ * The document's path with each parameter given a plain value: what jest-openapi is handed to
+ * find the operation, so that it looks up the route matched here (it decodes the path it is given,
+ * and throws "URI malformed" on a segment such as `%C3%28`).
+ */
+const samplePath = (documentPath: string): string => documentPath.replace(/\{[^}]+\}/g, '_');
+
+/**
+ * A segment Express cannot decode (`%C3%28`, `%E0%A4%A`): its router decodes the parameters of
+ * every route it tries, the middleware's catch-all `*path` included, so such a path is a 400 for
+ * every method, before any handler.
+ */
+const hasUndecodableSegment = (pathname: string): boolean =>
+  pathname.split('/').some((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+
 const mediaType = (headers: HttpExchange['headers']): string | undefined => {
   const value = headers['content-type'];
   return typeof value === 'string' ? value.split(';')[0]?.trim().toLowerCase() : undefined;
@@ -48,6 +78,8 @@ let registered: OpenAPIObject | undefined;
 export class ResponseContract {
   private readonly document: OpenAPIObject;
   private readonly routes: Array<{ pattern: RegExp; path: string }>;
+  /** The statuses a path no route matches may answer besides the 404, by method. */
+  private readonly beforeRouting = GLOBAL_ERROR_RESPONSES.filter((rule) => rule.beforeRouting);
 
   /** `testOnlyPaths`: path prefixes of controllers a suite adds to provoke errors. */
   constructor(
@@ -57,13 +89,15 @@ export class ResponseContract {
     this.document = closedSchemas(document);
     this.routes = Object.keys(document.paths).map((path) => ({
       path,
-      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+      // As Express 5 matches by default: any non-empty segment for a parameter, case-insensitive,
+      // an optional trailing slash.
+      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`, 'i'),
     }));
   }
 
   /** What is wrong with `exchange`; empty when it agrees with the document. */
   problems(exchange: HttpExchange): string[] {
-    const pathname = new URL(exchange.url, 'http://localhost').pathname;
+    const pathname = rawPathname(exchange.url);
     if (
       exchange.preflight ||
       pathname.startsWith('/socket.io/') ||
@@ -87,14 +121,15 @@ export class ResponseContract {
     const operation =
       route && method !== undefined ? this.document.paths[route.path]?.[method] : undefined;
     if (operation === undefined) {
-      // No such route (or no such method on it): Nest's 404, which must be the envelope.
-      return exchange.status === 404
+      // No such route (or no such method on it): Nest's 404, or what was refused before routing
+      // (by the body parser, or a path that does not decode); either way the envelope.
+      return this.answeredUnrouted(exchange, pathname)
         ? this.envelopeProblems(exchange)
         : [`${this.label(exchange)}: a route the document does not list answered, not with a 404`];
     }
     const documented = operation.responses[String(exchange.status)] as ResponseObject | undefined;
     if (documented === undefined) {
-      return this.satisfiesSpec(exchange);
+      return this.satisfiesSpec(exchange, route?.path);
     }
     // A body of another type than documented cannot be read against the documented schema.
     const contentType = this.contentTypeProblems(exchange, documented);
@@ -104,7 +139,17 @@ export class ResponseContract {
     // An event stream's body is not a document, and a body cut short cannot be parsed: their
     // status and Content-Type agree, which is all there is to check.
     const streamed = mediaType(exchange.headers) === 'text/event-stream';
-    return streamed || !exchange.bodyComplete ? [] : this.satisfiesSpec(exchange);
+    return streamed || !exchange.bodyComplete ? [] : this.satisfiesSpec(exchange, route?.path);
+  }
+
+  private answeredUnrouted(exchange: HttpExchange, pathname: string): boolean {
+    if (exchange.status === 404 || (exchange.status === 400 && hasUndecodableSegment(pathname))) {
+      return true;
+    }
+    const site = { path: pathname, method: exchange.method, operation: { responses: {} } };
+    return this.beforeRouting.some(
+      (rule) => rule.status === exchange.status && rule.appliesTo({ ...site, inApi: false }),
+    );
   }
 
   private method(exchange: HttpExchange): (typeof METHODS)[number] | undefined {
@@ -131,9 +176,13 @@ export class ResponseContract {
         ];
   }
 
-  /** jest-openapi's verdict on status and body. */
-  private satisfiesSpec(exchange: HttpExchange): string[] {
-    return this.expectation(exchange, () => expect(this.asSuperAgent(exchange)).toSatisfyApiSpec());
+  /** jest-openapi's verdict on status and body, for the route matched here. */
+  private satisfiesSpec(exchange: HttpExchange, documentPath: string | undefined): string[] {
+    const response = this.asSuperAgent(exchange);
+    if (documentPath !== undefined) {
+      response.req.path = samplePath(documentPath);
+    }
+    return this.expectation(exchange, () => expect(response).toSatisfyApiSpec());
   }
 
   private envelopeProblems(exchange: HttpExchange): string[] {
