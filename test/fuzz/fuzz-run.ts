@@ -3,12 +3,8 @@ import type { Parameters, RunDetails } from 'fast-check';
 /**
  * How a fuzz run is driven from the environment (docs/testing.md):
  * - FUZZ_SEED (and FUZZ_PATH) replay a failure: fast-check prints both in its report;
- * - FUZZ_RUNS scales every property (default 100 runs, bounded for a 2-core CI);
- * - FUZZ_KNOWN_GAPS=skip leaves out the one input known to still break the stack, JSON nested
- *   thousands deep (arbitraries.ts knownGap); the default includes it.
+ * - FUZZ_RUNS scales every property (default 100 runs, bounded for a 2-core CI).
  */
-export const SKIP_KNOWN_GAPS = process.env.FUZZ_KNOWN_GAPS === 'skip';
-
 const DEFAULT_RUNS = 100;
 
 function runs(): number {
