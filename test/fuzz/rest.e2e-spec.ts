@@ -28,7 +28,7 @@ describe.each(CALLERS)('REST fuzz as $label (e2e)', (caller: FuzzCaller) => {
   let runIds: string[];
 
   beforeAll(async () => {
-    app = await createTestApp({ listen: true, env: { LOCAL_OWNER_ID: ownerId } });
+    app = await createTestApp({ listen: true, env: caller.env(ownerId) });
     base = baseUrl(app);
   });
 
@@ -57,6 +57,8 @@ describe.each(CALLERS)('REST fuzz as $label (e2e)', (caller: FuzzCaller) => {
         sent: { title: `fuzz ${i}` },
       });
     }
+    // The caller can write: a fuzz run over no data (every answer a 401, say) would prove nothing.
+    expect(ledger.liveSessionIds()).toHaveLength(3);
     for (const sessionId of ledger.liveSessionIds()) {
       await run({
         route: 'message.create',
@@ -65,7 +67,7 @@ describe.each(CALLERS)('REST fuzz as $label (e2e)', (caller: FuzzCaller) => {
       const runs = await exchange(base, {
         method: 'GET',
         path: `/api/sessions/${sessionId}/runs`,
-        headers: await caller.headers(),
+        headers: await caller.headers(ownerId),
       });
       runIds.push(...(runs.json as Array<{ id: string }>).map((r) => r.id));
     }
@@ -84,7 +86,7 @@ describe.each(CALLERS)('REST fuzz as $label (e2e)', (caller: FuzzCaller) => {
   async function run(fuzzed: FuzzCase): Promise<void> {
     const request = {
       ...fuzzed.request,
-      headers: { ...(await caller.headers()), ...fuzzed.request.headers },
+      headers: { ...(await caller.headers(ownerId)), ...fuzzed.request.headers },
     };
     const response = await exchange(base, request);
     expectWellAnswered(request, response);
@@ -93,7 +95,7 @@ describe.each(CALLERS)('REST fuzz as $label (e2e)', (caller: FuzzCaller) => {
 
   async function afterBatch(): Promise<void> {
     await expectAlive(base);
-    await expectConsistent(ledger, ownerId, query, base, await caller.headers());
+    await expectConsistent(ledger, ownerId, query, base, await caller.headers(ownerId));
   }
 
   it(

@@ -45,7 +45,7 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
   let socket: LiveSocket;
 
   beforeAll(async () => {
-    app = await createTestApp({ listen: true, env: { LOCAL_OWNER_ID: ownerId } });
+    app = await createTestApp({ listen: true, env: caller.env(ownerId) });
     base = baseUrl(app);
   });
 
@@ -63,12 +63,13 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
       const created = await exchange(base, {
         method: 'POST',
         path: '/api/sessions',
-        headers: { ...(await caller.headers()), 'Content-Type': 'application/json' },
+        headers: { ...(await caller.headers(ownerId)), 'Content-Type': 'application/json' },
         body: Buffer.from(JSON.stringify({ title: `socket fuzz ${i}` })),
       });
+      expect(created.status).toBe(201);
       ledger.sessionCreated((created.json as { id: string }).id);
     }
-    socket = await LiveSocket.connect(base, await caller.headers());
+    socket = await LiveSocket.connect(base, await caller.headers(ownerId));
   });
 
   afterEach(() => socket.close());
@@ -156,7 +157,7 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
     async () => {
       await fc.assert(fc.asyncProperty(emission, emit), fuzzParameters(1));
       await expectAlive(base);
-      await expectConsistent(ledger, ownerId, query, base, await caller.headers());
+      await expectConsistent(ledger, ownerId, query, base, await caller.headers(ownerId));
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -172,7 +173,7 @@ describe.each(CALLERS)('socket.io fuzz as $label (e2e)', (caller: FuzzCaller) =>
       await fc.assert(
         fc.asyncProperty(headers, async (junk) => {
           const client = await LiveSocket.connect(base, {
-            ...(await caller.headers()),
+            ...(await caller.headers(ownerId)),
             ...junk,
           }).catch((error: unknown) => error);
           if (client instanceof LiveSocket) {
