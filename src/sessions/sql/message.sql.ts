@@ -171,8 +171,11 @@ export function insertMessagesStatement(writes: readonly MessageWrite[]): SqlSta
       before: {
         writes: `SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
                 WITH ORDINALITY AS writes(session_id, owner_id, role, content, ord)`,
+        // By id alone, so the plan is the primary key whatever the owners' statistics (an
+        // owner filter here let the planner pick the owner index); the JOIN below is the owner
+        // check. A write naming another owner's session only locks that row until this commit.
         session: `SELECT id, owner_id FROM sessions
-                  WHERE id = ANY($1::uuid[]) AND owner_id = ANY($2::uuid[])
+                  WHERE id = ANY($1::uuid[])
                   ORDER BY id FOR NO KEY UPDATE`,
       },
       write: `INSERT INTO messages (session_id, role, content)
