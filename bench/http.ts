@@ -64,6 +64,8 @@ function serverEnv(db: string, runsEnabled: boolean): Record<string, string> {
     PORT: '0',
     LOG_LEVEL: 'info',
     LOCAL_OWNER_ID: OWNER_ID,
+    // Anonymous requests as LOCAL_OWNER_ID (production turns authentication on by default).
+    AUTH_ENABLED: 'false',
     AGENT_PROVIDER: 'offline',
     AGENT_RUNS_ENABLED: String(runsEnabled),
   };

@@ -4,7 +4,6 @@ import {
   Module,
   type NestModule,
   RequestMethod,
-  ValidationPipe,
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
@@ -13,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
 import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
+import { ParamsParsingValidationPipe } from './common/http/params-parsing-validation.pipe';
 import { createAppLogger, loggerOptions } from './common/logging/logger-options';
 import { RequestLogging } from './common/logging/request-logging';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -65,7 +65,7 @@ export class AppModule implements NestModule {
         {
           provide: APP_PIPE,
           useFactory: () =>
-            new ValidationPipe({
+            new ParamsParsingValidationPipe({
               whitelist: true,
               forbidNonWhitelisted: true,
               transform: true,

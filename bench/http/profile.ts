@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // Anonymous requests (production turns authentication on by default).
+    AUTH_ENABLED: 'false',
     AGENT_PROVIDER: 'offline',
     AGENT_RUNS_ENABLED: 'false',
   });

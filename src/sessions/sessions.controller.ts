@@ -10,7 +10,6 @@ import {
   Post,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -40,7 +39,7 @@ import type { IfMatch } from './if-match';
 import { IfMatchHeader } from './if-match-header.decorator';
 import { CurrentPrincipal } from './principal/current-principal.decorator';
 import type { Principal } from './principal/principal';
-import { SessionETagInterceptor } from './session-etag.interceptor';
+import { withSessionETag } from './session-etag';
 import { SessionsService } from './sessions.service';
 
 const IF_MATCH_HEADER = {
@@ -63,7 +62,6 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post()
-  @UseInterceptors(SessionETagInterceptor)
   @ApiOperation({ summary: 'Create a session (phase INTAKE)' })
   @ApiCreatedResponse({
     type: SessionDto,
@@ -93,7 +91,7 @@ export class SessionsController {
     if (replayed) {
       response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     }
-    return session;
+    return withSessionETag(response, session);
   }
 
   @Get()
@@ -108,19 +106,20 @@ export class SessionsController {
   }
 
   @Get(':id')
-  @UseInterceptors(SessionETagInterceptor)
   @ApiOperation({ summary: 'Read a session' })
   @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
   @ApiErrorResponses(400, 404)
   findOne(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParams,
+    @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<SessionDto> {
-    return this.sessions.findOne(principal, params.id);
+    return this.sessions
+      .findOne(principal, params.id)
+      .then((session) => withSessionETag(response, session));
   }
 
   @Patch(':id')
-  @UseInterceptors(SessionETagInterceptor)
   @ApiOperation({ summary: 'Change title, budget or currency' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: SessionDto, headers: ETAG_HEADER })
@@ -130,8 +129,11 @@ export class SessionsController {
     @Param() params: SessionIdParams,
     @Body() body: UpdateSessionDto,
     @IfMatchHeader() ifMatch: IfMatch,
+    @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<SessionDto> {
-    return this.sessions.update(principal, params.id, body, ifMatch);
+    return this.sessions
+      .update(principal, params.id, body, ifMatch)
+      .then((session) => withSessionETag(response, session));
   }
 
   @Delete(':id')
@@ -150,7 +152,6 @@ export class SessionsController {
 
   @Post(':id/phase')
   @HttpCode(HttpStatus.OK)
-  @UseInterceptors(SessionETagInterceptor)
   @ApiOperation({
     summary: 'Move the session to another phase',
     description:
@@ -165,7 +166,10 @@ export class SessionsController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParams,
     @Body() body: ChangePhaseDto,
+    @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<SessionDto> {
-    return this.sessions.changePhase(principal, params.id, body);
+    return this.sessions
+      .changePhase(principal, params.id, body)
+      .then((session) => withSessionETag(response, session));
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import {
   MessageRole,
   MessagesService,
@@ -8,6 +7,7 @@ import {
   SessionsService,
 } from '../../src/sessions';
 import { planOf } from '../support/query-plan';
+import { recordStatements } from '../support/recorded-statements';
 import { useSessionsTestApp } from './sessions-test-app';
 
 /**
@@ -54,20 +54,15 @@ describe('MessagesService.findBySeq (e2e)', () => {
   it('should read in one statement that an index serves, never a sequential scan', async () => {
     const principal = { ownerId: suite.ownerId };
     const message = await messages.create(principal, sessionId, { content: 'indexed' });
-    const query = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    let calls: Array<Parameters<PostgresQueryRunner['query']>>;
-    try {
-      await messages.findBySeq(principal, sessionId, message.seq);
-      calls = [...query.mock.calls];
-    } finally {
-      query.mockRestore();
-    }
-    expect(calls).toHaveLength(1);
-    const [sql, parameters] = calls[0]!;
+    const { statements } = await recordStatements(() =>
+      messages.findBySeq(principal, sessionId, message.seq),
+    );
+    expect(statements).toHaveLength(1);
+    const { sql, parameters } = statements[0]!;
     // A table this small may rightly be scanned: forbid that, and an index must still serve it.
     const nodes = await suite.app.get(DataSource).transaction(async (manager) => {
       await manager.query('SET LOCAL enable_seqscan = off');
-      return planOf(manager, sql, (parameters ?? []) as unknown[]);
+      return planOf(manager, sql, parameters);
     });
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     // seq is unique across all sessions: either (session_id, seq) or the seq index will do.

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Client, type Notification } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { parseDomainEvent } from '../../src/sessions/events/domain-event';
 import { DOMAIN_EVENTS_CHANNEL } from '../../src/sessions/events/domain-events-channel';
 import { SessionNotFoundException } from '../../src/sessions/exceptions/session-not-found.exception';
 import { MessagesService } from '../../src/sessions/messages.service';
+import { recordStatements } from '../support/recorded-statements';
 import { testDatabaseUrl } from '../support/test-app';
 import { useSessionsTestApp } from './sessions-test-app';
 
@@ -35,17 +35,12 @@ describe('POST /api/sessions/:id/messages, concurrently (group commit)', () => {
     await listener.end();
   });
 
-  /** What `run` sent to Postgres through TypeORM, in order. */
+  /** What `run` sent to Postgres, in order. */
   async function recordingStatements<T>(
     run: () => Promise<T>,
   ): Promise<{ result: T; statements: string[] }> {
-    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    try {
-      const result = await run();
-      return { result, statements: spy.mock.calls.map(([sql]) => sql) };
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, statements } = await recordStatements(run);
+    return { result, statements: statements.map(({ sql }) => sql) };
   }
 
   async function newSession(title: string): Promise<string> {

@@ -3,10 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { MessageRole } from '../../src/sessions/message-role';
 import { insertMessagesStatement } from '../../src/sessions/sql/message.sql';
 import { type PlanNode, planOf } from '../support/query-plan';
+import { type RecordedStatement, recordStatements } from '../support/recorded-statements';
 import { createSessionsTestApp } from './sessions-test-app';
 
 /**
@@ -67,19 +67,8 @@ describe('query plans and round trips (e2e)', () => {
   });
 
   /** The statements one HTTP request sent to Postgres, in order. */
-  async function statementsOf(
-    send: () => PromiseLike<unknown>,
-  ): Promise<Array<{ sql: string; parameters: unknown[] }>> {
-    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    try {
-      await send();
-      return spy.mock.calls.map(([sql, parameters]) => ({
-        sql,
-        parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [],
-      }));
-    } finally {
-      spy.mockRestore();
-    }
+  async function statementsOf(send: () => PromiseLike<unknown>): Promise<RecordedStatement[]> {
+    return (await recordStatements(send)).statements;
   }
 
   const planOfStatement = (sql: string, parameters: unknown[]): Promise<PlanNode[]> =>
