@@ -66,6 +66,9 @@ function serverEnv(db: string, runsEnabled: boolean): Record<string, string> {
     LOCAL_OWNER_ID: OWNER_ID,
     // Anonymous requests as LOCAL_OWNER_ID (production turns authentication on by default).
     AUTH_ENABLED: 'false',
+    // One load generator is one caller: the write limit (120 a minute by default) would answer
+    // nearly every POST with a 429. Off here; its guard still runs on every request.
+    RATE_LIMIT_PER_MINUTE: '0',
     AGENT_PROVIDER: 'offline',
     AGENT_RUNS_ENABLED: String(runsEnabled),
   };

@@ -112,6 +112,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     // Anonymous requests (production turns authentication on by default).
     AUTH_ENABLED: 'false',
+    // One load generator is one caller: the write limit (120 a minute by default) would answer
+    // nearly every POST with a 429. Off here; its guard still runs on every request.
+    RATE_LIMIT_PER_MINUTE: '0',
     AGENT_PROVIDER: 'offline',
     AGENT_RUNS_ENABLED: 'false',
   });
