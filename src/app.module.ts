@@ -25,7 +25,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics/metrics.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
-import { AuthenticationGuard, PrincipalResolver, SessionsModule } from './sessions';
+import { AuthenticationGuard, resolvedPrincipal, SessionsModule } from './sessions';
 
 /**
  * Wires configuration (already validated by the caller), logging, the database and the feature
@@ -47,13 +47,10 @@ export class AppModule implements NestModule {
         SessionsModule,
         AgentModule,
         GatewayModule,
-        // Rate limits key by principal: the limiter asks the same resolver as the handlers.
+        // Rate limits key by principal: the one AuthenticationGuard resolved (it runs first).
         RateLimitModule.forRoot({
-          imports: [SessionsModule],
-          inject: [PrincipalResolver],
-          ownerOf: (principals: PrincipalResolver): RequestOwner => ({
-            ownerIdOf: (headers) =>
-              Promise.resolve(principals.resolve(headers)).then((principal) => principal.ownerId),
+          ownerOf: (): RequestOwner => ({
+            ownerIdOf: (request) => resolvedPrincipal(request)?.ownerId,
           }),
         }),
       ],

@@ -22,7 +22,7 @@ export { DOMAIN_EVENTS_CHANNEL } from './events/domain-events-channel';
 
 export { PrincipalResolver, type Principal } from './principal/principal';
 export { CurrentPrincipal } from './principal/current-principal.decorator';
-export { AuthenticationGuard } from './principal/authentication.guard';
+export { AuthenticationGuard, resolvedPrincipal } from './principal/authentication.guard';
 export { ApiErrorResponses } from './api-error-responses.decorator';
 export { SessionNotFoundException } from './exceptions/session-not-found.exception';
 

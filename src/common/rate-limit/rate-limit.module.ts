@@ -1,10 +1,4 @@
-import {
-  type DynamicModule,
-  Global,
-  type InjectionToken,
-  Module,
-  type ModuleMetadata,
-} from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { REQUEST_OWNER, type RequestOwner } from './request-owner';
@@ -12,10 +6,8 @@ import { throttlerOptions } from './throttler-options';
 import { WriteThrottlerGuard } from './write-throttler.guard';
 
 export interface RateLimitOptions {
-  /** Modules that provide what `ownerOf` injects. */
-  imports: NonNullable<ModuleMetadata['imports']>;
-  inject: InjectionToken[];
-  ownerOf: (...dependencies: never[]) => RequestOwner;
+  /** Who a REST request acts as (common/ knows no feature: the app's wiring says). */
+  ownerOf: () => RequestOwner;
 }
 
 /**
@@ -32,12 +24,8 @@ export class RateLimitModule {
       module: RateLimitModule,
       imports: [
         ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: throttlerOptions }),
-        ...options.imports,
       ],
-      providers: [
-        { provide: REQUEST_OWNER, inject: options.inject, useFactory: options.ownerOf },
-        WriteThrottlerGuard,
-      ],
+      providers: [{ provide: REQUEST_OWNER, useFactory: options.ownerOf }, WriteThrottlerGuard],
       exports: [REQUEST_OWNER, WriteThrottlerGuard],
     };
   }

@@ -1,12 +1,13 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /**
- * Who a request acts as, for the rate limit's key. Provided by the app's wiring (app.module.ts)
- * from the sessions' PrincipalResolver: common/ knows no feature. May throw or reject when the
- * credentials are bad; the limiter then keys by address and the handler refuses the request.
+ * Who a REST request acts as, for the rate limit's key. Provided by the app's wiring
+ * (app.module.ts) from what the sessions' AuthenticationGuard resolved, which runs first: common/
+ * knows no feature, and the token is verified once per request, not once more here. Undefined when
+ * nothing was resolved (a public route): the limiter then keys by address.
  */
 export interface RequestOwner {
-  ownerIdOf(headers: IncomingHttpHeaders): string | Promise<string>;
+  ownerIdOf(request: IncomingMessage): string | undefined;
 }
 
 export const REQUEST_OWNER = Symbol('REQUEST_OWNER');

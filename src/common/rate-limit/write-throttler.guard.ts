@@ -10,7 +10,6 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'socket.io';
 import type { AppConfig } from '../../config/app-config';
 import { TooManyRequestsException } from '../errors/too-many-requests.exception';
@@ -27,10 +26,12 @@ const LIMITED_EVENTS = new Set(['message:create', 'session:join']);
 
 /** What the tracker needs from a REST request or a socket.io handshake alike. */
 interface Caller {
-  headers: IncomingHttpHeaders;
+  /**
+   * The principal already resolved: by the AuthenticationGuard for REST (RequestOwner), by the
+   * gateway's handshake for a socket (socket.data.principal).
+   */
+  ownerId: string | undefined;
   address: () => string;
-  /** A socket's principal, resolved once by the gateway's handshake (socket.data.principal). */
-  ownerId?: unknown;
 }
 
 /**
@@ -81,29 +82,25 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
     if (context.getType() === 'ws') {
       const socket = context.switchToWs().getClient<Socket>();
       const data = socket.data as { principal?: { ownerId?: unknown } } | undefined;
+      const ownerId = data?.principal?.ownerId;
       const caller: Caller = {
-        headers: socket.handshake.headers,
-        ownerId: data?.principal?.ownerId,
+        ownerId: typeof ownerId === 'string' ? ownerId : undefined,
         address: () => handshakeAddress(socket, this.trustProxy()),
       };
       return { req: { caller }, res: {} };
     }
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const caller: Caller = { headers: req.headers, address: () => req.ip ?? '' };
+    const caller: Caller = {
+      ownerId: this.owners.ownerIdOf(req),
+      address: () => req.ip ?? '',
+    };
     return { req: { caller }, res: http.getResponse<Record<string, unknown>>() };
   }
 
-  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const caller = req.caller as Caller;
-    let ownerId = typeof caller.ownerId === 'string' ? caller.ownerId : undefined;
-    try {
-      // The handshake's credentials may not be headers at all: the socket's own principal first.
-      ownerId ??= await this.owners.ownerIdOf(caller.headers);
-    } catch {
-      ownerId = undefined;
-    }
-    return callerKey(ownerId, this.localOwnerId, caller.address);
+    return Promise.resolve(callerKey(caller.ownerId, this.localOwnerId, caller.address));
   }
 
   /** One bucket per caller, whatever the route or event (the default keys by handler too). */

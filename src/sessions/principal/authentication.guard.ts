@@ -12,6 +12,11 @@ import { type Principal, PrincipalResolver } from './principal';
 /** Where the guard leaves the principal for @CurrentPrincipal(). */
 export const PRINCIPAL_KEY = Symbol('principal');
 
+/** The principal the guard resolved for `request`; undefined on public routes and before it ran. */
+export function resolvedPrincipal(request: object): Principal | undefined {
+  return (request as AuthenticatedRequest)[PRINCIPAL_KEY];
+}
+
 export type AuthenticatedRequest = IncomingMessage & { [PRINCIPAL_KEY]?: Principal };
 
 /**
