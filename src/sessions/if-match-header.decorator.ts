@@ -1,12 +1,7 @@
-import {
-  createParamDecorator,
-  type ExecutionContext,
-  Injectable,
-  type PipeTransform,
-} from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import { Injectable, type PipeTransform } from '@nestjs/common';
 import { InvalidRequestHeaderException } from './exceptions/invalid-request-header.exception';
 import { type IfMatch, parseIfMatch } from './if-match';
+import { RequestHeader } from './request-header.decorator';
 
 /** A malformed If-Match is a 400 (INVALID_HEADER), not a silently ignored precondition. */
 @Injectable()
@@ -23,10 +18,5 @@ export class IfMatchPipe implements PipeTransform<string | undefined, IfMatch> {
   }
 }
 
-const RawIfMatch = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | undefined =>
-    context.switchToHttp().getRequest<IncomingMessage>().headers['if-match'],
-);
-
 /** The parsed If-Match header of the request (undefined when absent). */
-export const IfMatchHeader = (): ParameterDecorator => RawIfMatch(undefined, IfMatchPipe);
+export const IfMatchHeader = (): ParameterDecorator => RequestHeader('if-match', IfMatchPipe);

@@ -1,11 +1,6 @@
-import {
-  createParamDecorator,
-  type ExecutionContext,
-  Injectable,
-  type PipeTransform,
-} from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import { Injectable, type PipeTransform } from '@nestjs/common';
 import { InvalidRequestHeaderException } from '../exceptions/invalid-request-header.exception';
+import { RequestHeader } from '../request-header.decorator';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, parseIdempotencyKey } from './idempotency-key';
 
 /** A malformed Idempotency-Key is a 400 (INVALID_HEADER): ignoring it would drop the guarantee. */
@@ -23,12 +18,6 @@ export class IdempotencyKeyPipe implements PipeTransform<string | undefined, str
   }
 }
 
-const RawIdempotencyKey = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | undefined =>
-    context.switchToHttp().getRequest<IncomingMessage>().headers['idempotency-key'] as
-      string | undefined,
-);
-
 /** The request's Idempotency-Key (undefined when absent). */
 export const IdempotencyKeyHeader = (): ParameterDecorator =>
-  RawIdempotencyKey(undefined, IdempotencyKeyPipe);
+  RequestHeader('idempotency-key', IdempotencyKeyPipe);
