@@ -30,6 +30,22 @@ describe('text Postgres cannot store (e2e)', () => {
     return (response.body as { id: string }).id;
   }
 
+  /** message:create with `content` is acked 400 naming content, the socket kept, nothing stored. */
+  async function expectSocketRefusesContent(content: string): Promise<void> {
+    const id = await createSession();
+    const client = await LiveSocket.connect(baseUrl(suite.app));
+    try {
+      const ack = await client.request<ErrorEnvelope>('message:create', { sessionId: id, content });
+      expect(ack).toMatchObject({ ...ENVELOPE, statusCode: 400, code: 'VALIDATION_FAILED' });
+      expect(badFields(ack)).toEqual(['content']);
+      expect(client.socket.connected).toBe(true);
+    } finally {
+      client.close();
+    }
+    const messages = await request(suite.server).get(`/api/sessions/${id}/messages`).expect(200);
+    expect(messages.body).toMatchObject({ items: [] });
+  }
+
   async function sessionTitles(): Promise<string[]> {
     const response = await request(suite.server).get('/api/sessions?limit=100').expect(200);
     return (response.body as { items: Array<{ title: string }> }).items.map((item) => item.title);
@@ -80,21 +96,7 @@ describe('text Postgres cannot store (e2e)', () => {
     });
 
     it('should ack socket.io message:create with 400 naming content and store nothing', async () => {
-      const id = await createSession();
-      const client = await LiveSocket.connect(baseUrl(suite.app));
-      try {
-        const ack = await client.request<ErrorEnvelope>('message:create', {
-          sessionId: id,
-          content: 'a\u0000b',
-        });
-        expect(ack).toMatchObject({ ...ENVELOPE, statusCode: 400, code: 'VALIDATION_FAILED' });
-        expect(badFields(ack)).toEqual(['content']);
-        expect(client.socket.connected).toBe(true);
-      } finally {
-        client.close();
-      }
-      const messages = await request(suite.server).get(`/api/sessions/${id}/messages`).expect(200);
-      expect(messages.body).toMatchObject({ items: [] });
+      await expectSocketRefusesContent('a\u0000b');
     });
   });
 
@@ -134,21 +136,7 @@ describe('text Postgres cannot store (e2e)', () => {
     });
 
     it('should ack socket.io message:create with 400 naming content and store nothing', async () => {
-      const id = await createSession();
-      const client = await LiveSocket.connect(baseUrl(suite.app));
-      try {
-        const ack = await client.request<ErrorEnvelope>('message:create', {
-          sessionId: id,
-          content: 'a\ud800b',
-        });
-        expect(ack).toMatchObject({ ...ENVELOPE, statusCode: 400, code: 'VALIDATION_FAILED' });
-        expect(badFields(ack)).toEqual(['content']);
-        expect(client.socket.connected).toBe(true);
-      } finally {
-        client.close();
-      }
-      const messages = await request(suite.server).get(`/api/sessions/${id}/messages`).expect(200);
-      expect(messages.body).toMatchObject({ items: [] });
+      await expectSocketRefusesContent('a\ud800b');
     });
   });
 
