@@ -46,12 +46,15 @@ describe('query plans and round trips (e2e)', () => {
     );
     sessionId = first!.id;
     // Conversations interleave in seq order, as concurrent chats do: 3 messages in each of the
-    // 20 040 sessions, shuffled, then 200 more in ours.
+    // 20 040 sessions, shuffled, then 200 more in ours. Only the sessions this suite made: suites
+    // running beside it delete theirs, and a row read here could be gone by the insert's FK check.
     await dataSource.query(
       `INSERT INTO messages (session_id, role, content)
        SELECT s.id, 'user', 'bulk message'
        FROM sessions s CROSS JOIN generate_series(1, 3)
+       WHERE s.owner_id = $1 OR s.title LIKE 'bulk %'
        ORDER BY random()`,
+      [ownerId],
     );
     await dataSource.query(
       `INSERT INTO messages (session_id, role, content)
