@@ -19,6 +19,7 @@ import { PaymentsDisabledException } from './exceptions/payments-disabled.except
 import { PhaseMachine } from './phase-machine';
 import type { Principal } from './principal/principal';
 import { SessionPhase } from './session-phase';
+import { SessionReads } from './session-reads';
 import { toSessionDto } from './session.mapper';
 import { queryRows, type SqlStatement } from '../database/query-rows';
 import {
@@ -26,7 +27,6 @@ import {
   deleteSessionStatement,
   insertSessionStatement,
   listSessionsStatement,
-  selectSessionStatement,
   sessionStateStatement,
   type SessionStateRow,
   storedSessionStatement,
@@ -36,10 +36,17 @@ import {
 /**
  * Sessions, always scoped to the principal's owner id. Each request is one statement of
  * sql/session.sql.ts, one round trip: a write carries the pg_notify of its event inside it. A
- * second statement runs only on a failure path, to tell 404 from 409/412.
+ * second statement runs only on a failure path, to tell 404 from 409/412. Reads of one session
+ * that arrive together share their statement (SessionReads).
  */
 @Injectable()
 export class SessionsService {
+  /** Two in flight, as the message writes: the pool (10 by default) stays free for the rest. */
+  private readonly reads = new SessionReads((statement) => this.rows(statement), {
+    maxInFlight: 2,
+    maxBatch: 64,
+  });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotent: IdempotentWrites,
@@ -74,7 +81,7 @@ export class SessionsService {
   }
 
   async findOne(principal: Principal, id: string): Promise<SessionDto> {
-    const [row] = await this.rows(selectSessionStatement(principal.ownerId, id));
+    const row = await this.reads.read({ ownerId: principal.ownerId, id });
     if (row === undefined) {
       throw new SessionNotFoundException(id);
     }

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { MessageRole } from '../../src/sessions/message-role';
+import { SessionsService } from '../../src/sessions/sessions.service';
 import { insertMessagesStatement } from '../../src/sessions/sql/message.sql';
 import { type PlanNode, planOf } from '../support/query-plan';
 import { type RecordedStatement, recordStatements } from '../support/recorded-statements';
@@ -140,6 +141,30 @@ describe('query plans and round trips (e2e)', () => {
     );
     expect(statements).toHaveLength(1);
     const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
+    expect(nodes.map((node) => node['Index Name'])).toContain('PK_sessions');
+  });
+
+  it('should read sessions asked for together in one statement by primary key, each for its owner only', async () => {
+    const mine = await dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM sessions WHERE owner_id = $1 LIMIT 6',
+      [ownerId],
+    );
+    const sessions = app.get(SessionsService);
+    const stranger = { ownerId: randomUUID() };
+    const { result, statements } = await recordStatements(() =>
+      Promise.allSettled([
+        ...mine.map(({ id }) => sessions.findOne({ ownerId }, id)),
+        // The same session twice, once in upper case, and once as someone else.
+        sessions.findOne({ ownerId }, sessionId.toUpperCase()),
+        sessions.findOne(stranger, sessionId),
+      ]),
+    );
+    expect(statements).toHaveLength(1);
+    expect(
+      result.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.id : 404)),
+    ).toEqual([...mine.map(({ id }) => id), sessionId, 404]);
+    const nodes = await planOfStatement(statements[0]!.sql, statements[0]!.parameters);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     expect(nodes.map((node) => node['Index Name'])).toContain('PK_sessions');
   });
 

@@ -54,6 +54,23 @@ export function selectSessionStatement(ownerId: string, id: string): SqlStatemen
 }
 
 /**
+ * Several sessions by (id, owner) in one statement, for reads that arrive together (SessionReads):
+ * an index probe of the primary key per pair, the owner still part of the match. Each pair once.
+ */
+export function selectSessionsStatement(
+  keys: ReadonlyArray<{ ownerId: string; id: string }>,
+): SqlStatement<SessionRow> {
+  return {
+    sql: `SELECT ${SESSION_COLUMNS.split(', ')
+      .map((column) => `s.${column}`)
+      .join(', ')}
+       FROM unnest($1::uuid[], $2::uuid[]) AS k(id, owner_id)
+       JOIN sessions s ON s.id = k.id AND s.owner_id = k.owner_id`,
+    parameters: [keys.map((key) => key.id), keys.map((key) => key.ownerId)],
+  };
+}
+
+/**
  * At most `rows` sessions, newest first by the keyset (created_at, id), those before `before`
  * only: a backward scan of IDX_sessions_owner[_phase]_created.
  */
