@@ -1,17 +1,10 @@
-import {
-  type DynamicModule,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationException } from './common/errors/request-validation.exception';
-import { JsonContentTypeMiddleware } from './common/http/json-content-type.middleware';
 import { ParamsParsingValidationPipe } from './common/http/params-parsing-validation.pipe';
 import { createAppLogger, loggerOptions } from './common/logging/logger-options';
 import { RequestLogging } from './common/logging/request-logging';
@@ -32,7 +25,7 @@ import { AuthenticationGuard, resolvedPrincipal, SessionsModule } from './sessio
  * modules, with the global pipe and filter as APP_* providers so e2e tests run the production stack.
  */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   /** `dataSource`: opened and migrated by the startup steps (src/lifecycle/startup/database-steps.ts). */
   static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
@@ -72,11 +65,5 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useExisting: WriteThrottlerGuard },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(JsonContentTypeMiddleware)
-      .forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

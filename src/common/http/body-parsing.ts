@@ -1,8 +1,14 @@
-import { BadRequestException, HttpException, type INestApplication } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  type INestApplication,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { JsonTooDeepException } from '../errors/json-too-deep.exception';
 import { requestIdFor } from '../logging/request-id';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { undecodablePath } from './undecodable-path';
 import { rejectInvalidUtf8 } from './utf8-body';
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -26,29 +32,36 @@ type RequestWithId = Request & { id?: string };
  * envelope can quote it, and (2) malformed JSON gets its own code; Nest's default mapping turns it
  * into an anonymous 400 (nestjs/nest routes-resolver mapExternalException), (3) bytes that are
  * not UTF-8 are refused rather than stored as U+FFFD (rejectInvalidUtf8), (4) a body nested
- * deeper than MAX_JSON_DEPTH is a 400 before validation recurses into it, and (5) only the
- * methods that take a body have it parsed (METHODS_WITH_BODY).
+ * deeper than MAX_JSON_DEPTH is a 400 before validation recurses into it, (5) a body of any type
+ * but JSON is a 415 (refuseNonJsonBody), and (6) only the methods that take a body have it checked
+ * and parsed (METHODS_WITH_BODY), (7) a path that does not decode is a 400 (undecodablePath). Plain express layers without a path, as few as possible: every
+ * layer is walked by every request, probes included.
  */
 export function registerBodyParsing(app: INestApplication): void {
   app.use((req: RequestWithId, res: Response, next: NextFunction) => {
     req.id = requestIdFor(req, res);
-    next();
+    next(undecodablePath(req.url));
   });
   const parseJson = json({ limit: JSON_BODY_LIMIT, verify: rejectInvalidUtf8 });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (takesBody(req.method)) {
-      parseJson(req, res, next);
+    if (!takesBody(req.method)) {
+      next();
       return;
     }
-    next();
-  });
-  // Before any pipe: validation recurses, and a deep enough body would overflow its stack.
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(
-      nestsDeeperThan(req.body, MAX_JSON_DEPTH)
-        ? new JsonTooDeepException(MAX_JSON_DEPTH)
-        : undefined,
-    );
+    const refused = refuseNonJsonBody(req);
+    if (refused !== undefined) {
+      next(refused);
+      return;
+    }
+    parseJson(req, res, (error?: unknown) => {
+      // Before any pipe: validation recurses, and a deep enough body would overflow its stack.
+      next(
+        error ??
+          (nestsDeeperThan(req.body, MAX_JSON_DEPTH)
+            ? new JsonTooDeepException(MAX_JSON_DEPTH)
+            : undefined),
+      );
+    });
   });
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
     if (
@@ -64,6 +77,23 @@ export function registerBodyParsing(app: INestApplication): void {
       return;
     }
     next(undecodableBody(error) ?? error);
+  });
+}
+
+/**
+ * The API speaks JSON: a body of any other type is a 415, not a silently empty DTO that turns
+ * into a confusing validation error. A request without a body needs no type.
+ */
+function refuseNonJsonBody(req: Request): UnsupportedMediaTypeException | undefined {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || req.is('application/json') !== false) {
+    return undefined;
+  }
+  return new UnsupportedMediaTypeException({
+    message: `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
   });
 }
 
