@@ -35,12 +35,14 @@ import { RunsService } from './runs/runs.service';
     {
       provide: MODEL_PROVIDER,
       inject: [ConfigService, StartupChecks],
-      useFactory: (
+      // Async: the provider's package is loaded only when AGENT_PROVIDER picks it (see
+      // createModelProvider); Nest awaits it while it creates the application, before READY.
+      useFactory: async (
         config: ConfigService<AppConfig, true>,
         checks: StartupChecks,
-      ): ModelProvider => {
+      ): Promise<ModelProvider> => {
         const agent = config.getOrThrow('agent', { infer: true });
-        const provider = createModelProvider(providerFromConfig(agent));
+        const provider = await createModelProvider(providerFromConfig(agent));
         if (agent.provider === 'offline' && agent.checkModelAtStartup) {
           new Logger('AgentModule').warn(
             'AGENT_PROVIDER=offline in a deployed environment: users get the scripted assistant',
