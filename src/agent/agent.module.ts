@@ -1,17 +1,11 @@
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
-import { CHECKPOINT_SCHEMA } from '../database/migrations/checkpoint-schema';
 import { StartupChecks } from '../lifecycle/startup-checks';
 import { SessionsModule } from '../sessions';
 import { AgentEvents } from './events/agent-events';
-import { ConversationGraph } from './graph/conversation-graph';
-import { TrackedCheckpointer } from './graph/tracked-checkpointer';
-import type { TurnAttempt } from './graph/turn-context';
-import { queryRows } from '../database/query-rows';
-import { runIsCurrentStatement } from './sql/run.sql';
+import { ConversationGraphLoader } from './graph/conversation-graph-loader';
 import { registerModelCheck } from './model/model-check';
 import { ModelStatus } from './model/model-status';
 import { providerFromConfig } from './model/provider-from-config';
@@ -35,12 +29,14 @@ import { RunsService } from './runs/runs.service';
     {
       provide: MODEL_PROVIDER,
       inject: [ConfigService, StartupChecks],
-      useFactory: (
+      // Async: the provider's package is loaded only when AGENT_PROVIDER picks it (see
+      // createModelProvider); Nest awaits it while it creates the application, before READY.
+      useFactory: async (
         config: ConfigService<AppConfig, true>,
         checks: StartupChecks,
-      ): ModelProvider => {
+      ): Promise<ModelProvider> => {
         const agent = config.getOrThrow('agent', { infer: true });
-        const provider = createModelProvider(providerFromConfig(agent));
+        const provider = await createModelProvider(providerFromConfig(agent));
         if (agent.provider === 'offline' && agent.checkModelAtStartup) {
           new Logger('AgentModule').warn(
             'AGENT_PROVIDER=offline in a deployed environment: users get the scripted assistant',
@@ -59,18 +55,18 @@ import { RunsService } from './runs/runs.service';
       useFactory: (provider: ModelProvider) => new ModelStatus(provider.describe()),
     },
     {
-      provide: ConversationGraph,
-      inject: [MODEL_PROVIDER, DataSource],
-      useFactory: (provider: ModelProvider, dataSource: DataSource) => {
-        // The app's own pool (TypeORM's pg driver keeps it as `master`).
-        const pool = (dataSource.driver as unknown as { master: Pool }).master;
-        const isCurrent = async ({ runId, attempt }: TurnAttempt): Promise<boolean> =>
-          (await queryRows(dataSource.manager, runIsCurrentStatement(runId, attempt))).length > 0;
-        return new ConversationGraph(
+      provide: ConversationGraphLoader,
+      inject: [ConfigService, MODEL_PROVIDER, DataSource],
+      useFactory: (
+        config: ConfigService<AppConfig, true>,
+        provider: ModelProvider,
+        dataSource: DataSource,
+      ): Promise<ConversationGraphLoader> =>
+        ConversationGraphLoader.load(
+          config.getOrThrow('agent', { infer: true }).runsEnabled,
           provider,
-          new TrackedCheckpointer(pool, { schema: CHECKPOINT_SCHEMA }, isCurrent),
-        );
-      },
+          dataSource,
+        ),
     },
     AgentEvents,
     AgentRunMetrics,

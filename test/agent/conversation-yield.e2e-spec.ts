@@ -1,9 +1,11 @@
 import { isGraphDrained } from '@langchain/langgraph';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ConversationGraph, type Turn } from '../../src/agent/graph/conversation-graph';
+import type { ConversationGraph, Turn } from '../../src/agent/graph/conversation-graph';
+import { createConversationGraph } from '../../src/agent/graph/create-conversation-graph';
 import { ReplyYield } from '../../src/agent/graph/reply-yield';
-import type { ConversationMessage } from '../../src/agent/providers/model-provider';
+import type { ConversationMessage, ModelProvider } from '../../src/agent/providers/model-provider';
+import { MODEL_PROVIDER } from '../../src/agent/providers/model-provider.token';
 import { eventually } from '../support/live-clients';
 import { type AssistantApp, createAssistantApp } from '../support/assistant-app';
 
@@ -11,7 +13,8 @@ import { type AssistantApp, createAssistantApp } from '../support/assistant-app'
  * The conversation graph with its real Postgres checkpointer and the offline assistant: a reply
  * asked to yield stops at its next slice and the graph drains with the draft checkpointed; the
  * next attempt continues it, and the thread ends with the question and the whole reply, once.
- * This replica answers no runs itself (AGENT_RUNS_ENABLED=false): the test drives the turns.
+ * This replica answers no runs itself (AGENT_RUNS_ENABLED=false, so it loads no graph): the test
+ * drives the turns through a graph of its own, built as a replica with runs on builds it.
  */
 describe('a reply yielding at shutdown (e2e)', () => {
   let assistant: AssistantApp;
@@ -81,7 +84,10 @@ describe('a reply yielding at shutdown (e2e)', () => {
   }
 
   it('should drain with the draft checkpointed, then continue it to the whole reply, once', async () => {
-    const graph = assistant.app.get(ConversationGraph);
+    const graph = createConversationGraph(
+      assistant.app.get<ModelProvider>(MODEL_PROVIDER),
+      assistant.app.get(DataSource),
+    );
     const { sessionId, runId } = await claimedQuestion(1);
     const history = () => Promise.resolve([question]);
 

@@ -1,4 +1,4 @@
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { Annotation, END, isGraphDrained, START, StateGraph } from '@langchain/langgraph';
 import type { ReplyEvent } from '../providers/model-provider';
 import type { AgentSessionContext } from '../agent-session-context';
 import { buildSystemPrompt } from '../prompt/system-prompt';
@@ -9,7 +9,7 @@ import type {
   TokenUsage,
 } from '../providers/model-provider';
 import type { TrackedCheckpointer } from './tracked-checkpointer';
-import type { ReplyYield } from './reply-yield';
+import { ReplyYield } from './reply-yield';
 import { type TurnAttempt, turnAttempt } from './turn-context';
 
 const ConversationState = Annotation.Root({
@@ -80,6 +80,19 @@ export class ConversationGraph {
         END,
       ])
       .compile({ checkpointer });
+  }
+
+  /**
+   * A turn's cooperative stop (its `yield`). Made here, with the graph, so that the code running
+   * turns loads LangGraph only where the graph is loaded (see ConversationGraphLoader).
+   */
+  createYield(): ReplyYield {
+    return new ReplyYield();
+  }
+
+  /** Whether a turn's error is its yield: the graph drained, the draft checkpointed. */
+  isDrained(error: unknown): boolean {
+    return isGraphDrained(error);
   }
 
   /**

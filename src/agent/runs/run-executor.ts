@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { queryRows } from '../../database/query-rows';
 import { MessageRole, MessagesService, type Principal, SessionsService } from '../../sessions';
-import { isGraphDrained } from '@langchain/langgraph';
-import { ConversationGraph, type Turn } from '../graph/conversation-graph';
-import { ReplyYield } from '../graph/reply-yield';
+import type { ConversationGraph, Turn } from '../graph/conversation-graph';
+import { ConversationGraphLoader } from '../graph/conversation-graph-loader';
+import type { ReplyYield } from '../graph/reply-yield';
 import { ModelStatus } from '../model/model-status';
 import type { ConversationMessage, TokenUsage } from '../providers/model-provider';
 import { isProviderError } from '../providers/provider-error';
@@ -59,12 +59,17 @@ export class RunExecutor {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly messages: MessagesService,
-    private readonly graph: ConversationGraph,
+    private readonly graphs: ConversationGraphLoader,
     private readonly metrics: AgentRunMetrics,
     private readonly modelStatus: ModelStatus,
     config: ConfigService<AppConfig, true>,
   ) {
     this.paymentsEnabled = config.getOrThrow('payments', { infer: true }).enabled;
+  }
+
+  /** Asked for only while running a run, so only on a replica with runs on (which loaded it). */
+  private get graph(): ConversationGraph {
+    return this.graphs.graph;
   }
 
   start(run: RunRow, runTimeoutMs: number, leaseMs: number): RunHandle {
@@ -74,7 +79,7 @@ export class RunExecutor {
       reason ??= why;
       controller.abort(new Error(`run ${why}`));
     };
-    const replyYield = new ReplyYield();
+    const replyYield = this.graph.createYield();
     const yieldForShutdown = (): void => {
       reason ??= 'shutdown';
       replyYield.request('shutdown');
@@ -251,7 +256,7 @@ export class RunExecutor {
 
   /** The run goes back to the queue; the next attempt continues its reply from `length`. */
   private async handBack(run: RunRow, error: unknown, length: number): Promise<void> {
-    const how = isGraphDrained(error) ? 'yielded' : 'aborted';
+    const how = this.graph.isDrained(error) ? 'yielded' : 'aborted';
     const rows = await queryRows(this.dataSource.manager, requeueRunStatement(run.id, run.attempt));
     if (rows.length === 0) {
       this.logger.warn(

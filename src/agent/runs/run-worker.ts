@@ -9,7 +9,7 @@ import { queryRows } from '../../database/query-rows';
 import { LifecycleState } from '../../lifecycle/lifecycle-state';
 import { ShutdownStage, ShutdownSteps } from '../../lifecycle/shutdown-steps';
 import { AgentEvents } from '../events/agent-events';
-import { ConversationGraph } from '../graph/conversation-graph';
+import { ConversationGraphLoader } from '../graph/conversation-graph-loader';
 import { claimNextRunStatement, sweepExpiredStatement } from '../sql/run.sql';
 import { RunExecutor, type RunHandle } from './run-executor';
 import { RunStatus } from './run-status';
@@ -43,7 +43,7 @@ export class RunWorker implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly events: AgentEvents,
     private readonly executor: RunExecutor,
-    private readonly graph: ConversationGraph,
+    private readonly graphs: ConversationGraphLoader,
     private readonly runs: RunsService,
     private readonly state: LifecycleState,
     steps: ShutdownSteps,
@@ -64,7 +64,7 @@ export class RunWorker implements OnApplicationBootstrap {
     steps.register({
       name: 'flush conversation checkpoints',
       stage: ShutdownStage.FLUSH_WRITES,
-      run: () => this.graph.checkpointer.flush(),
+      run: () => this.graphs.flushCheckpoints(),
     });
   }
 

@@ -1,4 +1,3 @@
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { Pool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 
@@ -13,6 +12,9 @@ export const CHECKPOINT_SCHEMA = 'agent_checkpoints';
  * statement runs under a savepoint: setup() probes for its version table and expects the "no such
  * table" error, which would otherwise abort our transaction. setup() records what it applied in
  * its own table, so a later migration can call this again after an upgrade of the package.
+ *
+ * The package is loaded here, not at the top of the file: it brings @langchain/core with it (a few
+ * hundred ms), and every startup loads the migrations while only a pending one calls this.
  */
 export async function setUpCheckpointSchema(queryRunner: QueryRunner): Promise<void> {
   const client = {
@@ -30,6 +32,7 @@ export async function setUpCheckpointSchema(queryRunner: QueryRunner): Promise<v
     },
     release: () => undefined,
   };
+  const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');
   const pool = { connect: () => Promise.resolve(client) } as unknown as Pool;
   await new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA }).setup();
 }
