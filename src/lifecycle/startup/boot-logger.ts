@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { AppConfig } from '../../config/app-config';
 
 export type BootLogger = Logger;
@@ -14,6 +13,9 @@ export function createBootLogger(app?: AppConfig['app']): BootLogger {
     app === undefined || app.logLevel === 'silent' ? (app ? 'fatal' : 'info') : app.logLevel;
   const base = { pid: process.pid, ...(app ? { env: app.env } : {}) };
   if (app?.env === 'development') {
+    // Loaded here, not at the top: every other environment would pay for it at each start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = require('pino-pretty') as typeof import('pino-pretty');
     return pino(
       { level, base },
       pretty({ sync: true, destination: 2, translateTime: 'SYS:HH:MM:ss.l' }),
