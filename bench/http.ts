@@ -26,7 +26,7 @@ const BENCH_DB = 'renovation_bench_http';
 const runId = Date.now().toString(36);
 const exec = promisify(execFile);
 
-type Target = 'ours' | 'ref' | 'bare-nest' | 'raw-node' | 'raw-pg';
+type Target = 'ours' | 'ref' | 'bare-nest' | 'bare-fastify' | 'raw-node' | 'raw-pg';
 
 interface CellResult extends Cell {
   samples: Record<string, Sample[]>;
@@ -142,9 +142,13 @@ async function countRows(db: string, content: string): Promise<number> {
 }
 
 function targetsFor(route: RouteName, withRef: boolean): Target[] {
-  const servers: Target[] = withRef
-    ? ['ours', 'ref', 'bare-nest', 'raw-node']
-    : ['ours', 'bare-nest', 'raw-node'];
+  const servers: Target[] = [
+    'ours',
+    ...(withRef ? (['ref'] as const) : []),
+    'bare-nest',
+    ...(options.bareFastify ? (['bare-fastify'] as const) : []),
+    'raw-node',
+  ];
   return ROUTE_LOADS[route].usesSessions || route === 'list' ? [...servers, 'raw-pg'] : servers;
 }
 
@@ -276,12 +280,19 @@ async function main(): Promise<void> {
       [`${BASELINE_DIR}/bare-nest.js`],
       baselineEnv(db),
     );
+    if (options.bareFastify) {
+      servers['bare-fastify'] = new BenchProcess(
+        'bare-fastify',
+        [`${BASELINE_DIR}/bare-nest-fastify.js`],
+        baselineEnv(db),
+      );
+    }
     servers['raw-node'] = new BenchProcess(
       'raw-node',
       [`${BASELINE_DIR}/raw-node.js`],
       baselineEnv(db),
     );
-    for (const name of ['ref', 'bare-nest', 'raw-node'] as const) {
+    for (const name of ['ref', 'bare-nest', 'bare-fastify', 'raw-node'] as const) {
       const server = servers[name];
       if (server !== undefined) {
         ports[name] = (await server.started()).port;

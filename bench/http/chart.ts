@@ -8,6 +8,7 @@ const COLOURS: Record<string, string> = {
   ours: '#d9480f',
   ref: '#f59f00',
   'bare-nest': '#1c7ed6',
+  'bare-fastify': '#15aabf',
   'raw-node': '#2b8a3e',
   'raw-pg': '#7048e8',
 };

@@ -7,6 +7,7 @@
  *   ROUNDS, DURATION_S                               alternating rounds per cell, seconds each
  *   SOAK_S                                           the soak (0 skips it); STARTUP_RUNS likewise
  *   REF_ENTRY=path/to/dist/main.js                   adds that build as target `ref` (A/B of a change)
+ *   BARE_FASTIFY=1                                   adds the bare app on Fastify (`bare-fastify`)
  *   DATABASE_URL                                     the admin URL of the machine's Postgres
  */
 export type RouteName = 'live' | 'ready' | 'session' | 'list' | 'post' | 'post-agent';
@@ -48,6 +49,8 @@ export interface BenchOptions {
   warmupS: number;
   soakS: number;
   startupRuns: number;
+  /** Also the bare app on Fastify: what the HTTP platform alone is worth. */
+  bareFastify: boolean;
   refEntry: string | undefined;
   adminUrl: string;
   quick: boolean;
@@ -80,6 +83,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     soakS: Number(env.SOAK_S ?? (quick ? 10 : 30)),
     startupRuns: Number(env.STARTUP_RUNS ?? (quick ? 1 : 3)),
     refEntry: env.REF_ENTRY,
+    bareFastify: env.BARE_FASTIFY === '1',
     adminUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     quick,
   };
