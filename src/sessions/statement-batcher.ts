@@ -59,39 +59,51 @@ export class StatementBatcher<Item, Row> {
   /** Fills the free slots. A slot freed by a statement goes at once to the items that waited. */
   private dispatch(): void {
     while (this.inFlight < this.statements.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.statements.maxBatch);
-      this.inFlight += 1;
-      void this.run(batch).finally(() => {
-        this.inFlight -= 1;
-        this.dispatch();
-      });
+      void this.run(this.queue.splice(0, this.statements.maxBatch));
     }
   }
 
+  /**
+   * The slot is freed as soon as the statement has answered, before its callers are: answering
+   * them (serialising and writing their responses) would otherwise keep the next statement from
+   * Postgres for as long.
+   */
   private async run(batch: Array<Pending<Item, Row>>): Promise<void> {
-    if (batch.length === 1) {
-      return this.alone(batch[0] as Pending<Item, Row>);
-    }
-    let rows: Array<Row | undefined>;
+    this.inFlight += 1;
+    let answer: () => void;
     try {
-      rows = await this.statements.many(batch.map((pending) => pending.item));
-    } catch (error) {
-      if (refusedBeforeCommit(error)) {
-        await Promise.all(batch.map((pending) => this.alone(pending)));
-      } else {
-        batch.forEach((pending) => pending.reject(error));
-      }
-      return;
+      answer = await this.outcome(batch);
+    } finally {
+      this.inFlight -= 1;
+      this.dispatch();
     }
-    batch.forEach((pending, index) => pending.resolve(rows[index]));
+    answer();
   }
 
-  private async alone(pending: Pending<Item, Row>): Promise<void> {
-    try {
-      pending.resolve(await this.statements.one(pending.item));
-    } catch (error) {
-      pending.reject(error);
+  /** Runs the batch's statement(s); returns what tells each caller its own result. */
+  private async outcome(batch: Array<Pending<Item, Row>>): Promise<() => void> {
+    if (batch.length > 1) {
+      try {
+        const rows = await this.statements.many(batch.map((pending) => pending.item));
+        return () => batch.forEach((pending, index) => pending.resolve(rows[index]));
+      } catch (error) {
+        if (!refusedBeforeCommit(error)) {
+          return () => batch.forEach((pending) => pending.reject(error));
+        }
+      }
     }
+    const outcomes = await Promise.allSettled(
+      batch.map((pending) => this.statements.one(pending.item)),
+    );
+    return () =>
+      outcomes.forEach((outcome, index) => {
+        const pending = batch[index] as Pending<Item, Row>;
+        if (outcome.status === 'fulfilled') {
+          pending.resolve(outcome.value);
+        } else {
+          pending.reject(outcome.reason);
+        }
+      });
   }
 }
 
