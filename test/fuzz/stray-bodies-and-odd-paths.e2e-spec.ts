@@ -93,14 +93,14 @@ describe('stray bodies and odd paths (e2e)', () => {
   });
 
   describe('odd path segments', () => {
+    /** GET /api/sessions/<segment>, the segment sent as it is. */
+    const getSession = (segment: string) =>
+      send({ method: 'GET', path: `/api/sessions/${segment}`, headers: {} });
+
     it.each(['%2e%2e', '%2E%2E/messages', '..', 'a%2Fb', '%00'])(
       'should route /api/sessions/%s as Express does, to the id parameter, and refuse it with 400',
       async (segment) => {
-        const response = await send({
-          method: 'GET',
-          path: `/api/sessions/${segment}`,
-          headers: {},
-        });
+        const response = await getSession(segment);
         expect(response.status).toBe(400);
         expect(response.json).toMatchObject({ ...ENVELOPE, statusCode: 400 });
       },
@@ -109,11 +109,7 @@ describe('stray bodies and odd paths (e2e)', () => {
     it.each(['%C3%28', '%E0%A4%A', '%zz', '%ED%A0%80', '%C3%28/events'])(
       'should answer /api/sessions/%s, which does not decode, with a 400 in the envelope',
       async (segment) => {
-        const response = await send({
-          method: 'GET',
-          path: `/api/sessions/${segment}`,
-          headers: {},
-        });
+        const response = await getSession(segment);
         expect(response.status).toBe(400);
         expect(response.json).toEqual({ ...ENVELOPE, statusCode: 400, code: 'BAD_REQUEST' });
       },

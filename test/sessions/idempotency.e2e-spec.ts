@@ -332,6 +332,11 @@ describe('Idempotency-Key (e2e)', () => {
             .post(`/api/sessions/${sessionId}/messages`)
             .set('Idempotency-Key', key)
             .send({ content });
+        const unexpiredKeys = () =>
+          count(
+            'SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 AND expires_at > now()',
+            [shortLived.ownerId],
+          );
         const key = randomUUID();
         const first = await post(key, 'once').expect(201);
         await eventually(
@@ -346,28 +351,14 @@ describe('Idempotency-Key (e2e)', () => {
         expect(again.headers['idempotent-replayed']).toBeUndefined();
         expect(again.body).not.toEqual(first.body);
         // Expired, another body is no reuse either.
-        await eventually(
-          async () =>
-            (await count(
-              'SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 AND expires_at > now()',
-              [shortLived.ownerId],
-            )) === 0,
-          'the key to expire again',
-        );
+        await eventually(async () => (await unexpiredKeys()) === 0, 'the key to expire again');
         await post(key, 'another body').expect(201);
 
         for (const other of [randomUUID(), randomUUID(), randomUUID()]) {
           await post(other, `with ${other}`).expect(201);
         }
         const last = randomUUID();
-        await eventually(
-          async () =>
-            (await count(
-              'SELECT count(*) FROM idempotency_keys WHERE owner_id = $1 AND expires_at > now()',
-              [shortLived.ownerId],
-            )) === 0,
-          'every key to expire',
-        );
+        await eventually(async () => (await unexpiredKeys()) === 0, 'every key to expire');
         await post(last, 'sweeps the rest').expect(201);
         const [remaining] = await database(shortLived).query<Array<{ keys: string[] }>>(
           'SELECT array_agg(key) AS keys FROM idempotency_keys WHERE owner_id = $1',
