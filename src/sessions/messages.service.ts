@@ -7,7 +7,7 @@ import { SessionNotFoundException } from './exceptions/session-not-found.excepti
 import { type Idempotent, IdempotentWrites } from './idempotency/idempotent-writes';
 import { MessageRole } from './message-role';
 import { toMessageDto } from './message.mapper';
-import { StatementBatcher } from './statement-batcher';
+import { MessageWriteBatcher } from './message-write-batcher';
 import type { Principal } from './principal/principal';
 import {
   insertMessageStatement,
@@ -37,7 +37,7 @@ export class MessagesService {
    * messages run one at a time, whatever the pool size. Two statements in flight keep one
    * committing while the next group forms.
    */
-  private readonly writes = new StatementBatcher<MessageWrite, MessageRow>({
+  private readonly writes = new MessageWriteBatcher<MessageWrite, MessageRow>({
     one: async (write) => {
       const [row] = await queryRows(
         this.dataSource.manager,
@@ -91,7 +91,7 @@ export class MessagesService {
     const { row, replayed } =
       claim === undefined
         ? {
-            row: await this.writes.submit({
+            row: await this.writes.write({
               ownerId: principal.ownerId,
               sessionId,
               role: dto.role ?? MessageRole.USER,

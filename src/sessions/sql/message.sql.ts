@@ -151,7 +151,7 @@ export interface MessageWrite {
 /**
  * Several messages, possibly of several sessions and owners, inserted and published in ONE
  * statement, hence one transaction and one commit: the group commit of concurrent posts
- * (StatementBatcher). The same guarantees as insertMessageStatement, per row:
+ * (MessageWriteBatcher). The same guarantees as insertMessageStatement, per row:
  *
  * - owner check: a row is written only where (session, owner) matches; a write whose session is
  *   missing or another owner's gets no row (and the caller its 404);

@@ -1,6 +1,6 @@
-import { type BatchedStatements, StatementBatcher } from './statement-batcher';
+import { type GroupCommit, MessageWriteBatcher } from './message-write-batcher';
 
-type Commit = BatchedStatements<string, string> & {
+type Commit = GroupCommit<string, string> & {
   calls: string[][];
   release: () => void;
 };
@@ -36,19 +36,19 @@ function recordingCommit(options: { maxInFlight?: number; failMany?: Error } = {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('StatementBatcher', () => {
+describe('MessageWriteBatcher', () => {
   it('should write a lone write with its own statement', async () => {
     const commit = recordingCommit();
-    const batcher = new StatementBatcher(commit);
+    const batcher = new MessageWriteBatcher(commit);
 
-    await expect(batcher.submit('a')).resolves.toBe('row a');
+    await expect(batcher.write('a')).resolves.toBe('row a');
     expect(commit.calls).toEqual([['a']]);
   });
 
   it('should commit writes of the same turn together, each answered with its own row', async () => {
     const commit = recordingCommit();
-    const batcher = new StatementBatcher(commit);
-    const answers = Promise.all(['a', 'missing', 'c'].map((write) => batcher.submit(write)));
+    const batcher = new MessageWriteBatcher(commit);
+    const answers = Promise.all(['a', 'missing', 'c'].map((write) => batcher.write(write)));
     await settle();
     commit.release();
 
@@ -58,10 +58,10 @@ describe('StatementBatcher', () => {
 
   it('should queue writes while the statements in flight run, and send them together after', async () => {
     const commit = recordingCommit({ maxInFlight: 1 });
-    const batcher = new StatementBatcher(commit);
-    const first = Promise.all(['a', 'b'].map((write) => batcher.submit(write)));
+    const batcher = new MessageWriteBatcher(commit);
+    const first = Promise.all(['a', 'b'].map((write) => batcher.write(write)));
     await settle();
-    const later = Promise.all(['c', 'd', 'e', 'f'].map((write) => batcher.submit(write)));
+    const later = Promise.all(['c', 'd', 'e', 'f'].map((write) => batcher.write(write)));
     await settle();
     expect(commit.calls).toEqual([['a', 'b']]);
 
@@ -83,8 +83,8 @@ describe('StatementBatcher', () => {
     const commit = recordingCommit({
       failMany: Object.assign(new Error('busy'), { code: 'RN409' }),
     });
-    const batcher = new StatementBatcher(commit);
-    const answers = Promise.all(['a', 'b'].map((write) => batcher.submit(write)));
+    const batcher = new MessageWriteBatcher(commit);
+    const answers = Promise.all(['a', 'b'].map((write) => batcher.write(write)));
     await settle();
     commit.release();
 
@@ -100,8 +100,8 @@ describe('StatementBatcher', () => {
     'should fail every write of the statement, retrying none, after %s: it may have committed',
     async (_case, error) => {
       const commit = recordingCommit({ failMany: error });
-      const batcher = new StatementBatcher(commit);
-      const answers = ['a', 'b'].map((write) => batcher.submit(write));
+      const batcher = new MessageWriteBatcher(commit);
+      const answers = ['a', 'b'].map((write) => batcher.write(write));
       await settle();
       commit.release();
 
